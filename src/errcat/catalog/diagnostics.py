@@ -1,0 +1,86 @@
+"""Diagnostics: what the loader and the checks say about a catalog.
+
+Every problem found in a catalog becomes a :class:`Diagnostic` that names the
+file, the line and the column to fix, in the style of a compiler::
+
+    catalog/errors.yaml:42:7: error: unknown field 'staus' in errors[3] (did you mean 'status'?)
+
+Nothing in the toolchain raises for a bad catalog; problems are collected and
+reported together, so one run shows all of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem at one place in a catalog file."""
+
+    file: str
+    line: int
+    column: int
+    severity: Severity
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f"\n    help: {self.hint}"
+        return text
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.is_error for d in diagnostics)
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
+    return (d.file, d.line, d.column, d.message)
+
+
+def format_text(diagnostics: Sequence[Diagnostic]) -> str:
+    lines = [str(d) for d in diagnostics]
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    if diagnostics:
+        lines.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+    return "\n".join(lines)
+
+
+def format_json(diagnostics: Sequence[Diagnostic]) -> str:
+    return json.dumps([asdict(d) for d in diagnostics], indent=2, ensure_ascii=False)
+
+
+def format_github(diagnostics: Sequence[Diagnostic]) -> str:
+    """GitHub Actions workflow commands, one annotation per diagnostic."""
+    out = []
+    for d in diagnostics:
+        message = d.message + (f" ({d.hint})" if d.hint else "")
+        out.append(
+            f"::{d.severity} file={_gh_property(d.file)},line={d.line},col={d.column},"
+            f"title=errcat::{_gh_data(message)}"
+        )
+    return "\n".join(out)
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

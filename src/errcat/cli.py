@@ -1,0 +1,281 @@
+"""The ``errcat`` command: thin argument parsing over the catalog pipeline.
+
+Exit status: 0 when all is well, 1 when the catalog has errors (or a code is
+unknown, or generated files drift), 2 on a usage error or a missing toolchain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from errcat.catalog import LoadResult
+    from errcat.catalog.model import Catalog, ErrorEntry
+
+DEFAULT_CATALOG = "catalog/errors.yaml"
+CATALOG_ENV = "ERRCAT_CATALOG"
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+RETRY_ADVICE = {
+    "backoff": "retry with exponential backoff, honouring Retry-After",
+    "refresh_credentials": "refresh the access token once, then retry",
+    "use_existing_resource": "do not retry; use the existing resource named in the metadata",
+    "do_not_retry": "do not retry; fix the request first",
+}
+
+
+class ToolchainMissing(Exception):
+    """The command needs the ``errcat[toolchain]`` extra, which is not installed."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        result: int = args.handler(args)
+        return result
+    except ToolchainMissing as exc:
+        print(f"errcat: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # `errcat list | head`
+        sys.stderr.close()
+        return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="errcat",
+        description="Check an API error catalog and generate code, contracts and docs from it.",
+    )
+    from errcat import __version__
+
+    parser.add_argument("--version", action="version", version=f"errcat {__version__}")
+    catalog_option = argparse.ArgumentParser(add_help=False)
+    catalog_option.add_argument(
+        "--catalog",
+        metavar="PATH",
+        help=f"the catalog file (default: ${CATALOG_ENV}, else {DEFAULT_CATALOG})",
+    )
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    check = sub.add_parser(
+        "check", parents=[catalog_option], help="validate a catalog and report every problem",
+        description="Validate a catalog: JSON Schema, then the semantic rules. "
+        "Exit 0 when clean, 1 with errors.",
+    )
+    check.add_argument("catalog_path", nargs="?", metavar="CATALOG", help="the catalog file")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text",
+                       help="text for people, json for tools, github for CI annotations")
+    check.add_argument("--no-cache", action="store_true",
+                       help="check from scratch, ignoring results cached for unchanged catalogs")
+    check.set_defaults(handler=cmd_check)
+
+    explain = sub.add_parser("explain", parents=[catalog_option],
+                             help="describe one error code, for a person")
+    explain.add_argument("code", help="an error code (any case) or its class name")
+    explain.set_defaults(handler=cmd_explain)
+
+    listing = sub.add_parser("list", parents=[catalog_option], help="list every error code")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    listing.set_defaults(handler=cmd_list)
+
+    return parser
+
+
+# --- shared helpers -------------------------------------------------------------------------
+
+
+def catalog_path(args: argparse.Namespace) -> str:
+    explicit = getattr(args, "catalog_path", None) or getattr(args, "catalog", None)
+    return explicit or os.environ.get(CATALOG_ENV) or DEFAULT_CATALOG
+
+
+def _toolchain(module: str) -> Any:
+    """Import a toolchain module, or explain how to install it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise ToolchainMissing(
+            f"this command needs the errcat toolchain ({exc.name} is missing); "
+            "install it with: pip install 'errcat[toolchain]'"
+        ) from None
+
+
+def load_or_report(path: str, out: TextIO = sys.stderr) -> Catalog | None:
+    """Load the catalog at ``path``; on errors print them and return None."""
+    catalog_pkg = _toolchain("errcat.catalog")
+    _toolchain("errcat.catalog.source")
+    _toolchain("errcat.catalog.schema")
+    result: LoadResult = catalog_pkg.load(path)
+    from errcat.catalog.diagnostics import format_text
+
+    if not result.ok:
+        print(format_text(result.diagnostics), file=out)
+        return None
+    return result.catalog
+
+
+def printable(text: str) -> str:
+    """Catalog text made safe for a terminal: control characters are shown, not obeyed."""
+    return "".join(
+        ch if ch in "\n\t" or (ch.isprintable() and ch not in _BIDI) else f"\\u{ord(ch):04x}"
+        for ch in text
+    )
+
+
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+# --- check ----------------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from errcat.catalog import cache, diagnostics as diag
+
+    path = catalog_path(args)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        found = [diag.Diagnostic(path, 1, 1, "error", f"cannot read the catalog: {exc.strerror or exc}",
+                                 "pass the path of a catalog file (errcat check PATH)")]
+    else:
+        key = None if args.no_cache else cache.key_for(raw)
+        cached = cache.get(key, path) if key else None
+        if cached is not None:
+            found = cached
+        else:
+            catalog_pkg = _toolchain("errcat.catalog")
+            _toolchain("errcat.catalog.source")
+            _toolchain("errcat.catalog.schema")
+            found = list(catalog_pkg.load_bytes(raw, path, build=False).diagnostics)
+            if key:
+                cache.put(key, found)
+
+    formatter = {"text": diag.format_text, "json": diag.format_json, "github": diag.format_github}
+    output = formatter[args.format](found)
+    if output:
+        stream = sys.stdout if args.format != "text" else sys.stderr
+        print(printable(output) if args.format == "text" else output, file=stream)
+    return EXIT_FAILED if diag.has_errors(found) else EXIT_OK
+
+
+# --- explain --------------------------------------------------------------------------------
+
+
+def find_entry(catalog: Catalog, name: str) -> ErrorEntry | None:
+    wanted = name.strip()
+    normalised = wanted.lower().replace("-", "_")
+    for entry in catalog.errors:
+        if normalised == entry.code or wanted == entry.class_name:
+            return entry
+    return None
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    catalog = load_or_report(catalog_path(args))
+    if catalog is None:
+        return EXIT_FAILED
+    entry = find_entry(catalog, args.code)
+    if entry is None:
+        import difflib
+
+        known = [e.code for e in catalog.errors]
+        close = difflib.get_close_matches(args.code.lower().replace("-", "_"), known, n=3, cutoff=0.5)
+        message = f"errcat: unknown error code {args.code!r}"
+        if close:
+            message += "; did you mean " + " or ".join(close) + "?"
+        else:
+            message += "; run 'errcat list' to see every code"
+        print(printable(message), file=sys.stderr)
+        return EXIT_FAILED
+    print(printable(explain_text(catalog, entry)))
+    return EXIT_OK
+
+
+def explain_text(catalog: Catalog, entry: ErrorEntry) -> str:
+    import textwrap
+
+    status = catalog.status(entry.status)
+    category = catalog.category(entry.category)
+    retry = RETRY_ADVICE[entry.retry.strategy]
+    if entry.retry.retry_after_seconds:
+        retry += f" (servers send Retry-After: {entry.retry.retry_after_seconds})"
+    facts = [
+        ("Status", f"{status.status} {status.phrase}"),
+        ("Category", f"{category.title} ({category.id})"),
+        ("Message", entry.message),
+        ("Retry", retry),
+    ]
+    if entry.metadata:
+        facts.append(("Metadata", ", ".join(entry.metadata_keys)))
+    if entry.since:
+        facts.append(("Since", entry.since))
+    if entry.deprecated:
+        replacement = f"; use {entry.replaced_by} instead" if entry.replaced_by else ""
+        facts.append(("Deprecated", f"since {entry.deprecated.since}{replacement}"))
+    facts.append(("Docs", entry.doc_url))
+
+    def wrap(text: str) -> str:
+        return textwrap.fill(" ".join(text.split()), width=76, initial_indent="  ",
+                             subsequent_indent="  ")
+
+    lines = [f"{entry.code}: {entry.title}", ""]
+    lines += [f"  {label:<10} {value}" for label, value in facts]
+    sections = [("Cause", entry.cause), ("Solution", entry.solution)]
+    if entry.usage:
+        sections.append(("When it is sent", entry.usage))
+    if entry.retry.reason:
+        sections.append(("Why this retry behaviour", entry.retry.reason))
+    if entry.deprecated:
+        sections.append(("Why it is deprecated", entry.deprecated.reason))
+    for title, text in sections:
+        lines += ["", title, wrap(text)]
+    if entry.metadata:
+        lines += ["", "Metadata"]
+        lines += [f"  {name}: {description}" for name, description in entry.metadata]
+    body = json.dumps(entry.example_body(), indent=2, ensure_ascii=False)
+    lines += ["", "Example response", textwrap.indent(f"HTTP/1.1 {status.status} {status.phrase}\n{body}", "  ")]
+    return "\n".join(lines)
+
+
+# --- list -----------------------------------------------------------------------------------
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    catalog = load_or_report(catalog_path(args))
+    if catalog is None:
+        return EXIT_FAILED
+    if args.format == "json":
+        rows = [
+            {"code": e.code, "status": e.status, "category": e.category, "title": e.title,
+             "retry": e.retry.strategy, "deprecated": e.is_deprecated, "doc_url": e.doc_url}
+            for e in catalog.errors
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    headers = ("CODE", "STATUS", "CATEGORY", "RETRY", "TITLE")
+    rows_text = [
+        (e.code + (" (deprecated)" if e.is_deprecated else ""), str(e.status), e.category,
+         e.retry.strategy, e.title)
+        for e in catalog.errors
+    ]
+    widths = [max(len(h), *(len(r[i]) for r in rows_text)) for i, h in enumerate(headers[:-1])]
+    for row in (headers, *rows_text):
+        cells = [cell.ljust(width) for cell, width in zip(row, widths)]
+        print(printable("  ".join([*cells, row[-1]])))
+    return EXIT_OK
+
