@@ -123,6 +123,15 @@ class Deprecation:
 
 
 @dataclass(frozen=True, slots=True)
+class Retirement:
+    since: str
+    reason: str
+
+
+Lifecycle = Literal["active", "deprecated", "retired"]
+
+
+@dataclass(frozen=True, slots=True)
 class ErrorEntry:
     """One error code and everything a client needs to know about it."""
 
@@ -141,7 +150,9 @@ class ErrorEntry:
     see_also: tuple[str, ...] = ()
     since: str = ""
     deprecated: Deprecation | None = None
+    retired: Retirement | None = None
     replaced_by: str | None = None
+    aliases: tuple[str, ...] = ()  # former names of a renamed code
     line: int = 0  # where the entry starts in the catalog file
     class_name: str = ""  # explicit in the catalog, or derived from the code
 
@@ -160,6 +171,21 @@ class ErrorEntry:
     @property
     def is_deprecated(self) -> bool:
         return self.deprecated is not None
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired is not None
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        """``retired`` (no longer sent), ``deprecated`` (sent, to be retired) or ``active``."""
+        if self.retired is not None:
+            return "retired"
+        return "deprecated" if self.deprecated is not None else "active"
+
+    @property
+    def alias_member_names(self) -> tuple[str, ...]:
+        return tuple(member_name(alias) for alias in self.aliases)
 
     def example_body(self) -> dict[str, Any]:
         """The example response body, as the API sends it: ``{"error": {...}}``."""

@@ -205,12 +205,23 @@ def _check_names(c: _Checker) -> None:
             return
         taken[name] = (path, what)
 
-    seen_codes: set[str] = set()
+    wire_names: dict[str, Path] = {}  # every code and alias a client may receive
+    for i, entry in enumerate(c.data["errors"]):
+        wire_names.setdefault(entry["code"], ("errors", i, "code"))  # repeats: reported as duplicates
+    for i, entry in enumerate(c.data["errors"]):
+        for j, alias in enumerate(entry.get("aliases", ())):
+            path = ("errors", i, "aliases", j)
+            if alias in wire_names:
+                other = wire_names[alias]
+                what = "its own code" if other[:2] == ("errors", i) else f"the name at line {c.doc.at(other)[0]}"
+                c.report(path, f"alias {alias!r} of code {entry['code']!r} is already {what}",
+                         "an alias is a former name; it can never be a code or another code's alias")
+            else:
+                wire_names[alias] = path
     for i, entry in enumerate(c.data["errors"]):
         code = entry["code"]
-        if code in seen_codes:  # reported as a duplicate already
+        if wire_names[code] != ("errors", i, "code"):  # a duplicate code
             continue
-        seen_codes.add(code)
         if "class_name" in entry:
             claim(entry["class_name"], ("errors", i, "class_name"), f"the class_name of code {code!r}")
         else:
@@ -271,6 +282,16 @@ def _check_lifecycle(c: _Checker, at: Path, where: str, entry: dict[str, Any],
         if semver_tuple(dep_since) > current:
             c.report(at + ("deprecated", "since"), f"{where} is deprecated in {dep_since}, after the catalog's version {api_version}",
                      "raise api.version, or correct deprecated.since")
+    retired = entry.get("retired")
+    if retired:
+        ret_since = retired["since"]
+        if semver_tuple(ret_since) > current:
+            c.report(at + ("retired", "since"), f"{where} is retired in {ret_since}, after the catalog's version {api_version}",
+                     "raise api.version, or correct retired.since")
+        if since and semver_tuple(ret_since) < semver_tuple(since):
+            c.report(at + ("retired", "since"), f"{where} is retired in {ret_since}, before it was introduced in {since}")
+        if deprecated and semver_tuple(ret_since) < semver_tuple(deprecated["since"]):
+            c.report(at + ("retired", "since"), f"{where} is retired in {ret_since}, before it was deprecated in {deprecated['since']}")
     replaced_by = entry.get("replaced_by")
     if replaced_by is None:
         return
@@ -278,13 +299,16 @@ def _check_lifecycle(c: _Checker, at: Path, where: str, entry: dict[str, Any],
     if replaced_by == entry["code"]:
         c.report(path, f"{where} is replaced by itself", "name the code that replaces it")
         return
-    if not deprecated:
-        c.report(path, f"{where} names a replacement but is not deprecated",
+    if not deprecated and not retired:
+        c.report(path, f"{where} names a replacement but is neither deprecated nor retired",
                  "add deprecated (since, reason), or remove replaced_by")
     if not c.reference(path, replaced_by, codes, "code", "name an existing code"):
         return
     target = c.data["errors"][codes[replaced_by]]
-    if target.get("deprecated"):
+    if target.get("retired"):
+        c.report(path, f"{where} is replaced by {replaced_by!r}, which is retired",
+                 "point at a code that is still sent")
+    elif target.get("deprecated"):
         c.report(path, f"{where} is replaced by {replaced_by!r}, which is deprecated too",
                  f"point at the code that replaces {replaced_by!r} instead")
 
@@ -315,7 +339,9 @@ def build(doc: Document, sha256: str) -> model.Catalog:
             see_also=tuple(e.get("see_also", ())),
             since=e.get("since", ""),
             deprecated=model.Deprecation(**deprecated) if deprecated else None,
+            retired=model.Retirement(**e["retired"]) if "retired" in e else None,
             replaced_by=e.get("replaced_by"),
+            aliases=tuple(e.get("aliases", ())),
             line=doc.at(("errors", i))[0],
             class_name=e.get("class_name", ""),
         ))
