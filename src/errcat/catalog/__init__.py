@@ -53,8 +53,19 @@ def load(path: str | Path) -> LoadResult:
         raw = Path(path).read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return LoadResult(None, (Diagnostic(name, 1, 1, "error", f"cannot read the catalog: {reason}",
-                                            "pass the path of a catalog file (errcat check PATH)"),))
+        return LoadResult(
+            None,
+            (
+                Diagnostic(
+                    name,
+                    1,
+                    1,
+                    "error",
+                    f"cannot read the catalog: {reason}",
+                    "pass the path of a catalog file (errcat check PATH)",
+                ),
+            ),
+        )
     return load_bytes(raw, name)
 
 

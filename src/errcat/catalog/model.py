@@ -21,8 +21,16 @@ ENVELOPE_FIELDS = frozenset({"code", "message", "details", "request_id", "doc_ur
 
 #: Names the runtime defines beside the generated classes.
 RUNTIME_CLASS_NAMES = frozenset(
-    {"ApiError", "ErrorCode", "ErrorCategory", "HttpStatus", "ErrorResponse", "ErrorBody",
-     "ErrorDetail", "Problem"}
+    {
+        "ApiError",
+        "ErrorCode",
+        "ErrorCategory",
+        "HttpStatus",
+        "ErrorResponse",
+        "ErrorBody",
+        "ErrorDetail",
+        "Problem",
+    }
 )
 
 

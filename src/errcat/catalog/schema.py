@@ -167,8 +167,15 @@ def _show(value: Any) -> str:
 
 
 def _expected_types(schema: dict[str, Any]) -> str:
-    names = {"integer": "an integer", "number": "a number", "string": "a string",
-             "boolean": "a boolean", "object": "a mapping", "array": "a list", "null": "null"}
+    names = {
+        "integer": "an integer",
+        "number": "a number",
+        "string": "a string",
+        "boolean": "a boolean",
+        "object": "a mapping",
+        "array": "a list",
+        "null": "null",
+    }
     types = schema.get("type", [])
     types = [types] if isinstance(types, str) else types
     return " or ".join(names.get(t, t) for t in types) or "another type"

@@ -189,7 +189,7 @@ def load_document(raw: bytes, file: str) -> Document:
     key_mark: Any = None
 
     parser = _Loader(text)
-    get_event = parser.get_event  # straight from the C parser: no generator in between
+    get_event: Any = parser.get_event  # straight from the C parser: no generator in between
     try:
         while True:
             event = get_event()
@@ -277,9 +277,7 @@ def load_document(raw: bytes, file: str) -> Document:
         parser.dispose()
 
     if root is MISSING or root is None:
-        raise _problem(
-            file, None, "the catalog is empty", "start from the documented catalog/errors.yaml"
-        )
+        raise _problem(file, None, "the catalog is empty", "start from the documented catalog/errors.yaml")
     if not isinstance(root, dict):
         raise _problem(
             file,
