@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="text for people, json for tools, github for CI annotations")
     check.add_argument("--no-cache", action="store_true",
                        help="check from scratch, ignoring results cached for unchanged catalogs")
+    check.add_argument("--against", metavar="REF",
+                       help="also refuse codes deleted or retired names reused since this git ref")
     check.set_defaults(handler=cmd_check)
 
     explain = sub.add_parser("explain", parents=[catalog_option],
@@ -90,6 +92,20 @@ def build_parser() -> argparse.ArgumentParser:
     listing = sub.add_parser("list", parents=[catalog_option], help="list every error code")
     listing.add_argument("--format", choices=("text", "json"), default="text")
     listing.set_defaults(handler=cmd_list)
+
+    diff = sub.add_parser(
+        "diff", parents=[catalog_option],
+        help="classify the changes between two catalog versions",
+        description="Classify every change from OLD to NEW as breaking, additive or cosmetic, and say "
+        "which version bump it needs. Exit 1 when a breaking change comes without a major version bump.",
+    )
+    diff.add_argument("old", nargs="?", metavar="OLD", help="the old catalog file")
+    diff.add_argument("new", nargs="?", metavar="NEW", help="the new catalog file (default: the catalog)")
+    diff.add_argument("--against", metavar="REF",
+                      help="take the old catalog from this git ref (the same file at REF)")
+    diff.add_argument("--format", choices=("text", "json", "github", "markdown"), default="text",
+                      help="markdown suits a pull-request comment")
+    diff.set_defaults(handler=cmd_diff)
 
     return parser
 
@@ -153,7 +169,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         found = [diag.Diagnostic(path, 1, 1, "error", f"cannot read the catalog: {exc.strerror or exc}",
                                  "pass the path of a catalog file (errcat check PATH)")]
     else:
-        key = None if args.no_cache else cache.key_for(raw)
+        key = None if args.no_cache or args.against else cache.key_for(raw)
         cached = cache.get(key, path) if key else None
         if cached is not None:
             found = cached
@@ -161,9 +177,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             catalog_pkg = _toolchain("errcat.catalog")
             _toolchain("errcat.catalog.source")
             _toolchain("errcat.catalog.schema")
-            found = list(catalog_pkg.load_bytes(raw, path, build=False).diagnostics)
+            result = catalog_pkg.load_bytes(raw, path, build=args.against is not None)
+            found = list(result.diagnostics)
             if key:
                 cache.put(key, found)
+            if args.against and result.catalog is not None:
+                found += _lifecycle_against(args.against, path, result.catalog)
 
     formatter = {"text": diag.format_text, "json": diag.format_json, "github": diag.format_github}
     output = formatter[args.format](found)
@@ -279,3 +298,84 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(printable("  ".join([*cells, row[-1]])))
     return EXIT_OK
 
+
+# --- diff -----------------------------------------------------------------------------------
+
+
+class _DiffInputError(Exception):
+    pass
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    _toolchain("errcat.catalog.source")
+    from errcat.catalog import diff
+
+    if args.against and args.new:
+        print("errcat diff: give either OLD NEW or --against REF [NEW], not both", file=sys.stderr)
+        return EXIT_USAGE
+    if args.against:
+        new_path = args.old or catalog_path(args)
+    elif args.old and args.new:
+        new_path = args.new
+    else:
+        print("errcat diff: give two catalog files (OLD NEW) or --against REF", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        old = _catalog_at(args.against, new_path) if args.against else _load_strict(args.old)
+        new = _load_strict(new_path)
+    except _DiffInputError as exc:
+        print(printable(str(exc)), file=sys.stderr)
+        return EXIT_USAGE
+    report = diff.diff(old, new)
+    if args.format == "json":
+        print(diff.format_json(report))
+    elif args.format == "github":
+        print(diff.format_github(report, new_path))
+    elif args.format == "markdown":
+        print(diff.format_markdown(report), end="")
+    else:
+        print(printable(diff.format_text(report, new_path)))
+    return EXIT_FAILED if report.breaking_unversioned else EXIT_OK
+
+
+def _load_strict(path: str, raw: bytes | None = None, name: str | None = None) -> Catalog:
+    from errcat.catalog import load, load_bytes
+    from errcat.catalog.diagnostics import format_text
+
+    result = load(path) if raw is None else load_bytes(raw, name or path)
+    if result.catalog is None:
+        raise _DiffInputError(f"errcat: {name or path} has errors; fix them first:\n"
+                              + format_text(result.diagnostics))
+    return result.catalog
+
+
+def _catalog_at(ref: str, path: str) -> Catalog:
+    """The catalog file ``path`` as it was at the git revision ``ref``."""
+    import subprocess
+
+    file = Path(path).resolve()
+    try:
+        shown = subprocess.run(
+            ["git", "-C", str(file.parent), "show", f"{ref}:./{file.name}"],
+            capture_output=True, check=False,
+        )
+    except OSError as exc:
+        raise _DiffInputError(f"errcat: cannot run git: {exc}") from None
+    if shown.returncode != 0:
+        reason = shown.stderr.decode(errors="replace").strip()
+        raise _DiffInputError(f"errcat: cannot read {path} at {ref}: {reason}")
+    return _load_strict(path, shown.stdout, f"{ref}:{path}")
+
+
+def _lifecycle_against(ref: str, path: str, new: Catalog) -> list[Any]:
+    from errcat.catalog import diff
+
+    try:
+        old = _catalog_at(ref, path)
+    except _DiffInputError as exc:
+        from errcat.catalog.diagnostics import Diagnostic
+
+        return [Diagnostic(path, 1, 1, "error", str(exc).removeprefix("errcat: "),
+                           "pass a git ref where the catalog exists and is valid")]
+    errors_line = min((e.line for e in new.errors), default=1)
+    return diff.lifecycle_diagnostics(diff.diff(old, new), path, errors_line)

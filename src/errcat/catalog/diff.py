@@ -460,13 +460,15 @@ def format_github(report: Report, new_file: str) -> str:
 
 def format_markdown(report: Report) -> str:
     """A pull-request comment: a summary line, then one table per kind of change."""
-    lines = ["### Error catalog changes", "", _md_cell(verdict(report)), ""]
+    lines = ["### Error catalog changes", "", verdict(report), ""]  # versions and counts only
     for kind in KINDS:
         rows = [c for c in report.changes if c.kind == kind]
         if not rows:
             continue
         lines += [f"#### {kind.capitalize()} ({len(rows)})", "", "| subject | change |", "| --- | --- |"]
-        lines += [f"| {_md_cell(c.subject)} | {_md_cell(c.message)} |" for c in rows]
+        lines += [
+            f"| {_md_cell(c.subject)} | {_md_cell(c.message.removeprefix(c.subject + ': '))} |" for c in rows
+        ]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
