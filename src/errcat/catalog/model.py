@@ -322,6 +322,44 @@ class Catalog:
         return tuple(e for e in self.errors if e.category == category_id)
 
 
+@dataclass(frozen=True, slots=True)
+class Release:
+    """What one contract version changed in the catalog, from the codes' lifecycle fields."""
+
+    version: str
+    added: tuple[str, ...] = ()
+    deprecated: tuple[str, ...] = ()
+    retired: tuple[str, ...] = ()
+
+
+def changelog(catalog: Catalog) -> tuple[Release, ...]:
+    """Per contract version, newest first: the codes it added, deprecated and retired.
+
+    Built from ``since``, ``deprecated.since`` and ``retired.since``, so it can never
+    disagree with the entries; codes without ``since`` are left out of "added".
+    """
+    added: dict[str, list[str]] = {}
+    deprecated: dict[str, list[str]] = {}
+    retired: dict[str, list[str]] = {}
+    for entry in catalog.errors:
+        if entry.since:
+            added.setdefault(entry.since, []).append(entry.code)
+        if entry.deprecated:
+            deprecated.setdefault(entry.deprecated.since, []).append(entry.code)
+        if entry.retired:
+            retired.setdefault(entry.retired.since, []).append(entry.code)
+    versions = sorted(added.keys() | deprecated.keys() | retired.keys(), key=semver_tuple, reverse=True)
+    return tuple(
+        Release(
+            version=v,
+            added=tuple(sorted(added.get(v, ()))),
+            deprecated=tuple(sorted(deprecated.get(v, ()))),
+            retired=tuple(sorted(retired.get(v, ()))),
+        )
+        for v in versions
+    )
+
+
 def doc_url(docs_url: str, code: str) -> str:
     """The stable documentation URL of a code: ``<docs_url>/codes/<code>/``."""
     return f"{docs_url.rstrip('/')}/codes/{code}/"
