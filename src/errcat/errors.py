@@ -1,0 +1,309 @@
+"""``ApiError``, the base of every generated exception, and how responses become exceptions.
+
+The generated ``exceptions.py`` declares one class per category and one per code,
+as bare classes whose keyword arguments register them (the generated part holds
+no logic)::
+
+    ApiError
+     +-- AuthenticationError        category=ErrorCategory.AUTHENTICATION
+     |    +-- AuthenticationRequired     code=ErrorCode.AUTHENTICATION_REQUIRED (401)
+     |    +-- InvalidToken               code=ErrorCode.INVALID_TOKEN (401)
+     +-- ResourceError               category=ErrorCategory.RESOURCE
+          +-- InvoiceNotFound            code=ErrorCode.INVOICE_NOT_FOUND (404)
+          ...
+
+``except AuthenticationError`` catches both 401 codes. :meth:`ApiError.from_response`
+turns a status and a body into the right class: the code's class; for a code this
+client does not know (a newer server), the class of the category that owns every
+known code of that status, else the root class. It never fails: a body that is
+not the standard envelope still gives an :class:`ApiError` that keeps what it could.
+
+A package generated for another catalog (``errcat generate --package NAME``)
+declares its own root, ``class ApiError(errcat.errors.ApiError, root=True)``, so
+that its codes live in their own registry; ``except errcat.ApiError`` catches both.
+
+Only the standard library is used, so clients and services need nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from json.encoder import encode_basestring
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any, ClassVar, Self
+
+    from errcat.enums import CatalogCategory, CatalogCode
+
+__all__ = ["ENVELOPE_FIELDS", "ApiError"]
+
+#: The fields of the error object that are not metadata.
+ENVELOPE_FIELDS = frozenset({"code", "message", "details", "request_id", "doc_url", "status"})
+
+_loads = json.loads
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _json_value(value: object) -> str:
+    if type(value) is str:
+        return encode_basestring(value)
+    return _dumps(value)
+
+
+class ApiError(Exception):
+    """An error response of the API: a code, its HTTP status, a message and the code's metadata."""
+
+    #: The error code (an ``ErrorCode`` member, or the raw code a newer server sent).
+    code: str = ""
+    #: The HTTP status of the response.
+    status: int = 500
+    #: The category of the code, when its class knows it.
+    category: CatalogCategory | None = None
+    #: The documentation URL of the code.
+    doc_url: str | None = None
+    #: The catalog's title of the code.
+    summary: str = ""
+    #: The message used when none is given.
+    default_message: str = "The API returned an error."
+
+    message: str
+    request_id: str | None
+    details: tuple[dict[str, Any], ...]
+    metadata: dict[str, Any]
+
+    _root_: ClassVar[type[ApiError]]
+    _by_code_: ClassVar[dict[str, type[ApiError]]]
+    _code_enum_: ClassVar[type[CatalogCode] | None]
+    _by_status_: ClassVar[dict[int, type[ApiError]]]
+    #: The module whose import fills the registry (errcat's own exceptions), loaded on first use.
+    _loader_: ClassVar[str | None] = "errcat.exceptions"
+
+    def __init_subclass__(
+        cls, *, code: CatalogCode | None = None, category: CatalogCategory | None = None,
+        root: bool = False, **kwargs: Any,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if root:
+            _make_root(cls)
+        registry = cls._root_
+        if category is not None:
+            cls.category = category
+        if code is not None:
+            if code.value in registry._by_code_:
+                taken = registry._by_code_[code.value].__qualname__
+                raise TypeError(f"{cls.__qualname__}: the code {code.value!r} already belongs to {taken}")
+            cls.code = code
+            cls.status = code.status_code
+            cls.doc_url = code.doc_url
+            cls.summary = code.summary
+            cls.default_message = code.message
+            registry._by_code_[code.value] = cls
+            registry._code_enum_ = type(code)
+            registry._by_status_.clear()
+
+    def __init__(
+        self, message: str | None = None, *, request_id: str | None = None,
+        details: Iterable[Mapping[str, Any]] = (), status: int | None = None, code: str | None = None,
+        doc_url: str | None = None, **metadata: Any,
+    ) -> None:
+        self.message = self.default_message if message is None else message
+        super().__init__(self.message)
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+        if doc_url is not None:
+            self.doc_url = doc_url
+        self.request_id = request_id
+        self.details = tuple(dict(detail) for detail in details)
+        self.metadata = metadata
+
+    def __str__(self) -> str:
+        code = f" {self.code}" if self.code else ""
+        return f"[{self.status}{code}] {self.message}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, status={self.status!r}, code={str(self.code)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ApiError) or type(other) is not type(self):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((type(self), str(self.code), self.status, self.message, self.request_id))
+
+    def _key(self) -> tuple[object, ...]:
+        return (str(self.code), self.status, self.message, self.request_id, self.doc_url, self.details,
+                self.metadata)
+
+    # --- to the wire -----------------------------------------------------------------------
+
+    def to_response(self) -> dict[str, Any]:
+        """The standard error body: ``{"error": {"code", "message", "details", "request_id", ...}}``.
+
+        ``details`` is left out when empty, ``request_id`` and ``doc_url`` when unknown;
+        the metadata fields follow the envelope fields (a metadata key that names an
+        envelope field is left out).
+        """
+        error: dict[str, Any] = {"code": str(self.code), "message": self.message}
+        if self.details:
+            error["details"] = [dict(detail) for detail in self.details]
+        if self.request_id is not None:
+            error["request_id"] = self.request_id
+        if self.doc_url is not None:
+            error["doc_url"] = self.doc_url
+        for key, value in self.metadata.items():
+            if key not in ENVELOPE_FIELDS:
+                error[key] = value
+        return {"error": error}
+
+    def to_json(self) -> str:
+        """:meth:`to_response` as compact JSON: ``json.dumps`` with ``(",", ":")`` separators, not ASCII-only.
+
+        Written piece by piece with the C string encoder: about ten times faster than
+        building the dict and dumping it.
+        """
+        parts = ['{"error":{"code":', encode_basestring(self.code), ',"message":', _json_value(self.message)]
+        if self.details:
+            parts += [',"details":', _dumps([dict(detail) for detail in self.details])]
+        if self.request_id is not None:
+            parts += [',"request_id":', _json_value(self.request_id)]
+        if self.doc_url is not None:
+            parts += [',"doc_url":', _json_value(self.doc_url)]
+        for key, value in self.metadata.items():
+            if key not in ENVELOPE_FIELDS:
+                parts += [",", encode_basestring(key), ":", _json_value(value)]
+        parts.append("}}")
+        return "".join(parts)
+
+    def to_problem(self) -> dict[str, Any]:
+        """The error as RFC 9457 ``application/problem+json``.
+
+        ``type`` is the code's documentation URL (``about:blank`` when unknown), ``title``
+        the code's title, ``detail`` the message; ``code``, ``request_id``, ``errors``
+        (the field details) and the metadata are extension members.
+        """
+        problem: dict[str, Any] = {
+            "type": self.doc_url or "about:blank",
+            "title": self.summary or _phrase(self.status),
+            "status": self.status,
+            "detail": self.message,
+            "code": str(self.code),
+        }
+        if self.request_id is not None:
+            problem["request_id"] = self.request_id
+        if self.details:
+            problem["errors"] = [dict(detail) for detail in self.details]
+        for key, value in self.metadata.items():
+            problem.setdefault(key, value)
+        return problem
+
+    # --- from the wire ---------------------------------------------------------------------
+
+    @classmethod
+    def from_response(cls, status: int, body: bytes | bytearray | str | Mapping[str, Any] | None) -> ApiError:
+        """The exception for an error response: its status and its body (JSON text or parsed).
+
+        Never raises: an unknown code keeps its raw code and fields, and a body that is
+        not the standard envelope gives the status's class with the HTTP reason phrase.
+        """
+        root = cls._root_
+        if root._loader_ is not None:
+            root._load_registry()
+        if isinstance(body, (bytes, bytearray, str)):
+            try:
+                body = _loads(body)
+            except ValueError:
+                body = None
+        error = body.get("error") if isinstance(body, dict) else None
+        if type(error) is not dict:
+            return root._for_status(status)._make(status, "", _phrase(status), None, None, (), {})
+        code = error.get("code")
+        klass = root._by_code_.get(code) if type(code) is str else None
+        if klass is not None:
+            code = klass.code  # the enum member
+        else:
+            klass, code = root._unknown_code(code, status)
+        message = error.get("message")
+        if type(message) is not str:
+            message = klass.default_message
+        details = error.get("details")
+        metadata = {key: value for key, value in error.items() if key not in ENVELOPE_FIELDS}
+        return klass._make(
+            status, code, message, error.get("request_id"), error.get("doc_url", klass.doc_url),
+            tuple(d for d in details if type(d) is dict) if type(details) is list else (), metadata,
+        )
+
+    @classmethod
+    def _make(
+        cls, status: int, code: str, message: str, request_id: Any, doc_url: Any,
+        details: tuple[dict[str, Any], ...], metadata: dict[str, Any],
+    ) -> Self:
+        error = cls.__new__(cls)
+        error.args = (message,)
+        error.message = message
+        if code != cls.code:
+            error.code = code
+        if status != cls.status:
+            error.status = status
+        if doc_url != cls.doc_url:
+            error.doc_url = doc_url
+        error.request_id = request_id
+        error.details = details
+        error.metadata = metadata
+        return error
+
+    @classmethod
+    def _load_registry(cls) -> None:
+        from importlib import import_module
+
+        module, cls._loader_ = cls._loader_, None
+        if module:
+            import_module(module)
+
+    @classmethod
+    def _unknown_code(cls, code: object, status: int) -> tuple[type[ApiError], str]:
+        """The class for a code that is not in the registry: a renamed code's, or the status's."""
+        if type(code) is not str:
+            return cls._for_status(status), "" if code is None else str(code)
+        enum = cls._code_enum_
+        if enum is not None and code in enum._aliases_:
+            klass = cls._by_code_[enum._aliases_[code]]
+            return klass, klass.code
+        return cls._for_status(status), code
+
+    @classmethod
+    def _for_status(cls, status: int) -> type[ApiError]:
+        """The category class that owns every known code of ``status``, else the root."""
+        if not cls._by_status_:
+            owners: dict[int, set[type[ApiError]]] = {}
+            for klass in cls._by_code_.values():
+                owners.setdefault(klass.status, set()).add(klass.__mro__[1])
+            for known, classes in owners.items():
+                cls._by_status_[known] = next(iter(classes)) if len(classes) == 1 else cls
+            cls._by_status_.setdefault(0, cls)
+        return cls._by_status_.get(status, cls)
+
+
+def _make_root(cls: type[ApiError]) -> None:
+    cls._root_ = cls
+    cls._by_code_ = {}
+    cls._code_enum_ = None
+    cls._by_status_ = {}
+    cls._loader_ = None
+
+
+_make_root(ApiError)
+ApiError._loader_ = "errcat.exceptions"
+
+
+def _phrase(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return f"HTTP {status}"
