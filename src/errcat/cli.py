@@ -93,6 +93,20 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--format", choices=("text", "json"), default="text")
     listing.set_defaults(handler=cmd_list)
 
+    generate = sub.add_parser(
+        "generate", parents=[catalog_option], help="generate the Python package and the response contracts",
+        description="Write every file generated from the catalog (enums, exceptions, pydantic models, "
+        "JSON Schema, OpenAPI components). With --check, write nothing and exit 1 with a diff when the "
+        "files on disk differ from what the catalog produces.",
+    )
+    generate.add_argument("--check", action="store_true",
+                          help="report drift as a unified diff instead of writing (for CI)")
+    generate.add_argument("--out", metavar="DIR",
+                          help="generate a standalone package into DIR (default: errcat's own source tree)")
+    generate.add_argument("--package", metavar="NAME",
+                          help="the package to generate under --out (default: catalog_errors)")
+    generate.set_defaults(handler=cmd_generate)
+
     diff = sub.add_parser(
         "diff", parents=[catalog_option],
         help="classify the changes between two catalog versions",
@@ -269,6 +283,52 @@ def explain_text(catalog: Catalog, entry: ErrorEntry) -> str:
     body = json.dumps(entry.example_body(), indent=2, ensure_ascii=False)
     lines += ["", "Example response", textwrap.indent(f"HTTP/1.1 {status.status} {status.phrase}\n{body}", "  ")]
     return "\n".join(lines)
+
+
+# --- generate -------------------------------------------------------------------------------
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    path = catalog_path(args)
+    codegen = _toolchain("errcat.codegen")
+    _toolchain("jinja2")
+    standalone = args.out is not None or args.package is not None
+    command = "errcat generate"
+    if path != DEFAULT_CATALOG:
+        command += f" --catalog {path}"
+    if standalone:
+        package = args.package or "catalog_errors"
+        out = args.out or "."
+        command += f" --out {out} --package {package}"
+        try:
+            layout = codegen.Layout.for_package(package, command)
+        except ValueError as exc:
+            print(printable(f"errcat: {exc}"), file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        out = "."
+        layout = codegen.Layout(command=command)
+    catalog = load_or_report(path)
+    if catalog is None:
+        return EXIT_FAILED
+    try:
+        files = codegen.render_all(catalog, layout)
+    except ImportError as exc:
+        raise ToolchainMissing(f"{exc}") from None
+    if args.check:
+        drifts = codegen.check(files, Path(out))
+        for drift in drifts:
+            sys.stdout.write(drift.diff)
+        if drifts:
+            print(f"errcat: {len(drifts)} generated file(s) differ from {path}: "
+                  + ", ".join(d.path for d in drifts) + "; run 'errcat generate' and commit the result",
+                  file=sys.stderr)
+            return EXIT_FAILED
+        return EXIT_OK
+    changed = codegen.write(files, Path(out))
+    print(f"errcat: {len(changed)} of {len(files)} generated file(s) updated"
+          + (": " + ", ".join(changed) if changed else ""), file=sys.stderr)
+    return EXIT_OK
 
 
 # --- list -----------------------------------------------------------------------------------
