@@ -67,6 +67,10 @@ class ApiError(Exception):
     summary: str = ""
     #: The message used when none is given.
     default_message: str = "The API returned an error."
+    #: The Retry-After of the response it came from, in seconds (or the one a server will send).
+    retry_after: float | None = None
+    #: The raw text of the response body it came from (set by ``errcat.httpx``).
+    raw_body: str | None = None
 
     message: str
     request_id: str | None

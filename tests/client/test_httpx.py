@@ -1,0 +1,265 @@
+"""errcat.httpx against a real uvicorn server on 127.0.0.1, with real httpx.
+
+Every test asserts the exact exception class, the attempts the server saw and the
+delays the client asked to sleep (sleep is injected, so nothing waits).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from errcat.errors import ApiError
+from errcat.exceptions import (
+    AuthenticationError,
+    DuplicateExternalId,
+    InternalError,
+    InvalidToken,
+    InvoiceNotFound,
+    ResourceError,
+    ServerError,
+    ServiceUnavailable,
+)
+from errcat.httpx import (
+    AsyncRetryingTransport,
+    RetryingTransport,
+    araise_on_error,
+    raise_for_error,
+    raise_on_error,
+)
+from errcat.retry import existing_resource_hint
+
+
+def _body(code: str, message: str, **extra: Any) -> bytes:
+    return json.dumps({"error": {"code": code, "message": message, "request_id": "req_1", **extra}}).encode()
+
+
+class Script:
+    """An ASGI app that answers each request with the next scripted response and records what it saw."""
+
+    def __init__(self, *responses: tuple[int, bytes, dict[str, str]]) -> None:
+        self.responses = list(responses)
+        self.seen: list[dict[str, str]] = []
+
+    async def __call__(
+        self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
+    ) -> None:
+        assert scope["type"] == "http"
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
+        self.seen.append({**headers, "body": body.decode(), "path": scope["path"]})
+        status, content, extra = self.responses.pop(0) if len(self.responses) > 1 else self.responses[0]
+        content_type = extra.pop("content-type", "application/json") if extra else "application/json"
+        raw_headers = [(b"content-type", content_type.encode())] + [
+            (k.encode(), v.encode()) for k, v in extra.items()
+        ]
+        await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+        await send({"type": "http.response.body", "body": content})
+
+
+OK = (200, b'{"id": "inv_1"}', {})
+
+
+@pytest.fixture
+def slept() -> list[float]:
+    return []
+
+
+def client(server_url: str, slept: list[float], **kwargs: Any) -> httpx.Client:
+    transport = RetryingTransport(sleep=slept.append, random=lambda: 1.0, **kwargs)
+    return httpx.Client(base_url=server_url, transport=transport, event_hooks={"response": [raise_on_error]})
+
+
+def test_two_500s_then_success(live_server: Any, slept: list[float]) -> None:
+    app = Script((500, _body("internal_error", "boom"), {}), (500, _body("internal_error", "boom"), {}), OK)
+    with live_server(app) as server, client(server.url, slept) as c:
+        response = c.post("/invoices", json={"external_id": "order-1"})
+    assert response.json() == {"id": "inv_1"}
+    assert len(app.seen) == 3
+    assert [s["body"] for s in app.seen] == ['{"external_id":"order-1"}'] * 3  # the body is sent again
+    assert slept == [1.0, 2.0]  # the catalog's backoff, full jitter at its maximum
+    assert response.extensions["errcat.attempts"] == 3
+
+
+def test_401_then_success_after_one_refresh(live_server: Any, slept: list[float]) -> None:
+    app = Script((401, _body("invalid_token", "expired"), {}), OK)
+    refreshes: list[str] = []
+
+    def refresh() -> str:
+        refreshes.append("called")
+        return "fresh-token"
+
+    with live_server(app) as server, client(server.url, slept, refresh=refresh) as c:
+        response = c.get("/invoices/inv_1", headers={"Authorization": "Bearer stale-token"})
+    assert response.status_code == 200
+    assert refreshes == ["called"]
+    assert [s["authorization"] for s in app.seen] == ["Bearer stale-token", "Bearer fresh-token"]
+    assert slept == []
+
+
+def test_a_refresh_that_fails_gives_up_cleanly(live_server: Any, slept: list[float]) -> None:
+    app = Script((401, _body("invalid_token", "expired"), {}))
+
+    def refresh() -> str:
+        raise RuntimeError("the refresh token was revoked")
+
+    with live_server(app) as server, client(server.url, slept, refresh=refresh) as c:
+        with pytest.raises(InvalidToken) as caught:
+            c.get("/invoices/inv_1")
+    assert isinstance(caught.value, AuthenticationError)
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    assert len(app.seen) == 1 and slept == []
+
+
+def test_a_second_401_after_refresh_is_final(live_server: Any, slept: list[float]) -> None:
+    app = Script((401, _body("invalid_token", "expired"), {}))
+    with live_server(app) as server, client(server.url, slept, refresh=lambda: "also-bad") as c:
+        with pytest.raises(InvalidToken):
+            c.get("/invoices/inv_1")
+    assert len(app.seen) == 2 and slept == []
+
+
+def test_404_is_not_retried(live_server: Any, slept: list[float]) -> None:
+    app = Script((404, _body("invoice_not_found", "no such invoice", invoice_id="inv_9"), {}))
+    with live_server(app) as server, client(server.url, slept) as c:
+        with pytest.raises(InvoiceNotFound) as caught:
+            c.get("/invoices/inv_9")
+    error = caught.value
+    assert (error.status, error.request_id, error.metadata) == (404, "req_1", {"invoice_id": "inv_9"})
+    assert error.doc_url is not None and error.doc_url.endswith("/codes/invoice_not_found/")
+    assert len(app.seen) == 1 and slept == []
+
+
+def test_409_surfaces_the_existing_resource(live_server: Any, slept: list[float]) -> None:
+    app = Script(
+        (
+            409,
+            _body("duplicate_external_id", "taken", external_id="order-1", existing_invoice_id="inv_4Rt6Yp"),
+            {},
+        )
+    )
+    with live_server(app) as server, client(server.url, slept) as c:
+        with pytest.raises(DuplicateExternalId) as caught:
+            c.post("/invoices", json={"external_id": "order-1"})
+    assert existing_resource_hint(caught.value) == {
+        "external_id": "order-1",
+        "existing_invoice_id": "inv_4Rt6Yp",
+    }
+    assert len(app.seen) == 1 and slept == []
+
+
+def test_503_with_retry_after_is_honoured(live_server: Any) -> None:
+    app = Script((503, _body("service_unavailable", "maintenance"), {"retry-after": "2"}), OK)
+    slept: list[float] = []
+    transport = RetryingTransport(sleep=slept.append, random=lambda: 0.0)  # jitter would wait 0
+    with live_server(app) as server, httpx.Client(base_url=server.url, transport=transport) as c:
+        assert c.get("/").status_code == 200
+    assert slept == [2.0]
+
+
+def test_503_exhausting_retries_raises_with_retry_after(live_server: Any, slept: list[float]) -> None:
+    app = Script((503, _body("service_unavailable", "maintenance"), {"retry-after": "3"}))
+    with live_server(app) as server, client(server.url, slept) as c:
+        with pytest.raises(ServiceUnavailable) as caught:
+            c.get("/")
+    assert caught.value.retry_after == 3.0
+    assert len(app.seen) == 5 and slept == [3.0, 3.0, 4.0, 8.0]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_connection_refused_is_retried_then_raised(slept: list[float]) -> None:
+    with client(f"http://127.0.0.1:{_free_port()}", slept) as c, pytest.raises(httpx.ConnectError):
+        c.get("/")
+    assert slept == [1.0, 2.0, 4.0, 8.0]
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "body", "expected"),
+    [
+        (500, "text/html", b"<html><body>Bad Gateway</body></html>", ServerError),
+        (404, "application/json", b'{"error": {"code": "invoice_not_fo', ResourceError),  # truncated
+        (401, "application/json", b"", AuthenticationError),
+        (502, "text/plain", b"upstream \xff broken", ApiError),
+        (404, "application/json", b'["not", "an", "envelope"]', ResourceError),
+    ],
+)
+def test_bodies_that_are_not_the_envelope_never_crash(
+    live_server: Any, status: int, content_type: str, body: bytes, expected: type[ApiError]
+) -> None:
+    app = Script((status, body, {"content-type": content_type, "x-request-id": "req_hdr"}))
+    with live_server(app) as server, httpx.Client(base_url=server.url) as c:
+        response = c.get("/")
+    with pytest.raises(ApiError) as caught:
+        raise_for_error(response)
+    error = caught.value
+    assert type(error) is expected
+    assert error.status == status
+    assert error.raw_body == body.decode("utf-8", errors="replace")
+    assert error.request_id == "req_hdr"
+
+
+def test_async_client_retries_and_raises_typed_errors(live_server: Any) -> None:
+    app = Script((500, _body("internal_error", "boom"), {}), (404, _body("invoice_not_found", "gone"), {}))
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    async def run(url: str) -> None:
+        transport = AsyncRetryingTransport(sleep=sleep, random=lambda: 1.0)
+        async with httpx.AsyncClient(
+            base_url=url, transport=transport, event_hooks={"response": [araise_on_error]}
+        ) as c:
+            await c.get("/invoices/inv_1")
+
+    with live_server(app) as server, pytest.raises(InvoiceNotFound):
+        asyncio.run(run(server.url))
+    assert len(app.seen) == 2 and slept == [1.0]
+
+
+def test_async_refresh_may_be_a_coroutine(live_server: Any) -> None:
+    app = Script((401, _body("invalid_token", "expired"), {}), OK)
+
+    async def refresh() -> str:
+        return "fresh"
+
+    async def run(url: str) -> int:
+        transport = AsyncRetryingTransport(refresh=refresh, sleep=pytest.fail)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(base_url=url, transport=transport) as c:
+            return (await c.get("/")).status_code
+
+    with live_server(app) as server:
+        assert asyncio.run(run(server.url)) == 200
+    assert app.seen[-1]["authorization"] == "Bearer fresh"
+
+
+def test_on_retry_sees_every_wait(live_server: Any, slept: list[float]) -> None:
+    app = Script((500, _body("internal_error", "boom"), {}), OK)
+    seen: list[tuple[int, float, int]] = []
+    with (
+        live_server(app) as server,
+        client(
+            server.url,
+            slept,
+            on_retry=lambda attempt, wait, failure: seen.append((attempt, wait, failure.status)),
+        ) as c,
+    ):
+        c.get("/")
+    assert seen == [(1, 1.0, 500)]
+    assert isinstance(InternalError(), ServerError)
