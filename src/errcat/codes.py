@@ -11,8 +11,9 @@ takes a code in any case or a former name. Deprecated and retired codes keep
 their members. The retry policy and the logging redaction keys follow as
 constants for ``errcat.retry`` and log redaction.
 
-``ErrorCode``'s members are created from ``_CODES`` by ``install_codes`` (fast
-for thousands of codes); the class body declares them for type checkers.
+``ErrorCode``'s members are created from ``_MEMBERS`` by ``install_codes`` (fast
+for thousands of codes); the class body declares them for type checkers. The
+facts of each code are in ``code_table``, imported the first time one is read.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from __future__ import annotations
 from errcat.enums import CatalogCategory, CatalogCode, CatalogStatus, install_codes
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from errcat.enums import CodeRow
 
 __all__ = [
     "API_NAME",
@@ -173,185 +172,34 @@ class ErrorCode(CatalogCode):
         return ErrorCategory.of(self.category_id)
 
 
-# member name, code, status, category, title, message, doc URL, retry strategy, Retry-After
-# seconds, metadata keys, since, deprecated since, replaced by, retired since, exception class
-_CODES: tuple[CodeRow, ...] = (
-    (
-        "AUTHENTICATION_REQUIRED",
-        "authentication_required",
-        401,
-        "authentication",
-        "Authentication required",
-        "Authentication credentials were not provided.",
-        "https://docs.invoicing.example.com/errors/codes/authentication_required/",
-        "refresh_credentials",
-        None,
-        (),
-        "1.0.0",
-        None,
-        None,
-        None,
-        "AuthenticationRequired",
-    ),
-    (
-        "BUSINESS_NOT_FOUND",
-        "business_not_found",
-        404,
-        "resource",
-        "Business not found",
-        "The business does not exist.",
-        "https://docs.invoicing.example.com/errors/codes/business_not_found/",
-        "do_not_retry",
-        None,
-        ("business_id",),
-        "1.0.0",
-        None,
-        None,
-        None,
-        "BusinessNotFound",
-    ),
-    (
-        "DUPLICATE_EXTERNAL_ID",
-        "duplicate_external_id",
-        409,
-        "resource",
-        "Duplicate external ID",
-        "A resource with this external_id already exists.",
-        "https://docs.invoicing.example.com/errors/codes/duplicate_external_id/",
-        "use_existing_resource",
-        None,
-        ("external_id", "existing_invoice_id"),
-        "1.0.0",
-        None,
-        None,
-        None,
-        "DuplicateExternalId",
-    ),
-    (
-        "INTERNAL_ERROR",
-        "internal_error",
-        500,
-        "server",
-        "Internal error",
-        "An unexpected error occurred. Retry later.",
-        "https://docs.invoicing.example.com/errors/codes/internal_error/",
-        "backoff",
-        None,
-        (),
-        "1.0.0",
-        None,
-        None,
-        None,
-        "InternalError",
-    ),
-    (
-        "INVALID_TOKEN",
-        "invalid_token",
-        401,
-        "authentication",
-        "Invalid token",
-        "The access token is invalid or has expired.",
-        "https://docs.invoicing.example.com/errors/codes/invalid_token/",
-        "refresh_credentials",
-        None,
-        (),
-        "1.0.0",
-        None,
-        None,
-        None,
-        "InvalidToken",
-    ),
-    (
-        "INVOICE_NOT_FOUND",
-        "invoice_not_found",
-        404,
-        "resource",
-        "Invoice not found",
-        "The invoice does not exist.",
-        "https://docs.invoicing.example.com/errors/codes/invoice_not_found/",
-        "do_not_retry",
-        None,
-        ("business_id", "invoice_id"),
-        "1.0.0",
-        None,
-        None,
-        None,
-        "InvoiceNotFound",
-    ),
-    (
-        "PERMISSION_DENIED",
-        "permission_denied",
-        403,
-        "authorization",
-        "Permission denied",
-        "The token does not grant access to this resource.",
-        "https://docs.invoicing.example.com/errors/codes/permission_denied/",
-        "do_not_retry",
-        None,
-        ("business_id",),
-        "1.0.0",
-        None,
-        None,
-        None,
-        "PermissionDenied",
-    ),
-    (
-        "RATE_LIMIT_EXCEEDED",
-        "rate_limit_exceeded",
-        429,
-        "rate_limit",
-        "Rate limit exceeded",
-        "Too many requests; retry after the delay in the Retry-After header.",
-        "https://docs.invoicing.example.com/errors/codes/rate_limit_exceeded/",
-        "backoff",
-        30,
-        ("limit", "window_seconds"),
-        "1.0.0",
-        None,
-        None,
-        None,
-        "RateLimitExceeded",
-    ),
-    (
-        "SERVICE_UNAVAILABLE",
-        "service_unavailable",
-        503,
-        "server",
-        "Service unavailable",
-        "The service is temporarily unavailable. Retry later.",
-        "https://docs.invoicing.example.com/errors/codes/service_unavailable/",
-        "backoff",
-        30,
-        (),
-        "1.0.0",
-        None,
-        None,
-        None,
-        "ServiceUnavailable",
-    ),
-    (
-        "VALIDATION_ERROR",
-        "validation_error",
-        400,
-        "validation",
-        "Validation error",
-        "The request data failed validation.",
-        "https://docs.invoicing.example.com/errors/codes/validation_error/",
-        "do_not_retry",
-        None,
-        (),
-        "1.0.0",
-        None,
-        None,
-        None,
-        "ValidationFailed",
-    ),
+# Member name, code; the facts of each code are in code_table.py, imported on first use.
+_MEMBERS: tuple[str, ...] = (
+    "AUTHENTICATION_REQUIRED",
+    "authentication_required",
+    "BUSINESS_NOT_FOUND",
+    "business_not_found",
+    "DUPLICATE_EXTERNAL_ID",
+    "duplicate_external_id",
+    "INTERNAL_ERROR",
+    "internal_error",
+    "INVALID_TOKEN",
+    "invalid_token",
+    "INVOICE_NOT_FOUND",
+    "invoice_not_found",
+    "PERMISSION_DENIED",
+    "permission_denied",
+    "RATE_LIMIT_EXCEEDED",
+    "rate_limit_exceeded",
+    "SERVICE_UNAVAILABLE",
+    "service_unavailable",
+    "VALIDATION_ERROR",
+    "validation_error",
 )
 
 # member name of the former code, former code, code
 _ALIASES: tuple[tuple[str, str, str], ...] = ()
 
-install_codes(ErrorCode, _CODES, _ALIASES)
+install_codes(ErrorCode, _MEMBERS, _ALIASES, "errcat.code_table")
 
 # The retry policy (retry_policy in the catalog).
 #: Statuses retried with exponential backoff.

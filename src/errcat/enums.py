@@ -23,11 +23,12 @@ library, and not even :mod:`typing` at run time.
 
 from __future__ import annotations
 
+import gc
 from enum import IntEnum, StrEnum
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
     from typing import Any, ClassVar, Self
 
 __all__ = ["CatalogCategory", "CatalogCode", "CatalogStatus", "CodeRow", "install_codes"]
@@ -113,89 +114,111 @@ class CatalogCode(StrEnum):
     """Base of a generated ``ErrorCode``: a code whose members carry the catalog's facts.
 
     ``title`` is :meth:`str.title` on a string enum, so the catalog's title is ``summary``.
+    The facts live in the generated ``code_table`` module, imported on first use.
     """
 
-    _info_: CodeRow  # the member's row of the generated table (indexes as in CodeRow)
     _sort_order_: int
     __objclass__: type
     _aliases_: ClassVar[dict[str, str]]
     _lookup_: ClassVar[dict[str, Any]]
+    _table_module_: ClassVar[str]
+    _table_: ClassVar[tuple[CodeRow, ...] | None]
+
+    @property
+    def _row(self) -> CodeRow:
+        """The member's row of the generated table (columns as in :data:`CodeRow`)."""
+        table = type(self)._table_
+        if table is None:
+            table = type(self)._load_table()
+        return table[self._sort_order_]
+
+    @classmethod
+    def _load_table(cls) -> tuple[CodeRow, ...]:
+        from importlib import import_module
+
+        table: tuple[CodeRow, ...] = import_module(cls._table_module_).CODES
+        if len(table) != len(cls._member_names_) or any(
+            row[0] != name for row, name in zip(table, cls._member_names_, strict=False)
+        ):
+            raise ImportError(f"{cls._table_module_} does not match {cls.__name__}: generate both again")
+        cls._table_ = table
+        return table
 
     @property
     def status_code(self) -> int:
         """The HTTP status sent with this code, as an int."""
-        return self._info_[2]
+        return self._row[2]
 
     @property
     def category_id(self) -> str:
-        return self._info_[3]
+        return self._row[3]
 
     @property
     def summary(self) -> str:
         """The catalog's title of the code (a short sentence-case title)."""
-        return self._info_[4]
+        return self._row[4]
 
     @property
     def message(self) -> str:
         """The default human-readable message sent in ``error.message``."""
-        return self._info_[5]
+        return self._row[5]
 
     @property
     def doc_url(self) -> str:
-        return self._info_[6]
+        return self._row[6]
 
     @property
     def retry_strategy(self) -> str:
         """``backoff``, ``refresh_credentials``, ``use_existing_resource`` or ``do_not_retry``."""
-        return self._info_[7]
+        return self._row[7]
 
     @property
     def retry_after_seconds(self) -> int | None:
         """The Retry-After value servers send with this code, if any."""
-        return self._info_[8]
+        return self._row[8]
 
     @property
     def is_retryable(self) -> bool:
         """Whether a client retries this code with backoff."""
-        return self._info_[7] == "backoff"
+        return self._row[7] == "backoff"
 
     @property
     def metadata_keys(self) -> tuple[str, ...]:
         """The extra fields the error object may carry."""
-        return self._info_[9]
+        return self._row[9]
 
     @property
     def since(self) -> str:
         """The contract version that introduced the code ("" when the catalog does not say)."""
-        return self._info_[10]
+        return self._row[10]
 
     @property
     def deprecated_since(self) -> str | None:
-        return self._info_[11]
+        return self._row[11]
 
     @property
     def is_deprecated(self) -> bool:
         """Still sent, but to be retired: see ``replaced_by``."""
-        return self._info_[11] is not None
+        return self._row[11] is not None
 
     @property
     def replaced_by(self) -> str | None:
         """The code to use instead of this deprecated or retired one."""
-        return self._info_[12]
+        return self._row[12]
 
     @property
     def retired_since(self) -> str | None:
-        return self._info_[13]
+        return self._row[13]
 
     @property
     def is_retired(self) -> bool:
         """No longer sent; the member stays so that old responses still parse."""
-        return self._info_[13] is not None
+        return self._row[13] is not None
 
     @property
     def class_name(self) -> str:
         """The name of the code's generated exception class."""
-        return self._info_[14]
+        return self._row[14]
 
     @classmethod
     def lookup(cls, name: str) -> Self:
@@ -208,15 +231,15 @@ class CatalogCode(StrEnum):
         member: Self | None = cls._lookup_.get(key)
         if member is None:
             raise KeyError(_unknown_message(cls, name))
-        if key in cls._aliases_ or member._info_[11] is not None:
+        if key in cls._aliases_ or member._row[11] is not None:
             import warnings
 
             if key in cls._aliases_:
                 why = f"{key!r} is a former name of the error code {member.value!r}; use {member.value!r}"
             else:
                 why = f"the error code {member.value!r} is deprecated"
-                if member._info_[12]:
-                    why += f"; use {member._info_[12]!r} instead"
+                if member._row[12]:
+                    why += f"; use {member._row[12]!r} instead"
             warnings.warn(why, DeprecationWarning, stacklevel=2)
         return member
 
@@ -239,38 +262,49 @@ def _unknown_message(cls: type[CatalogCode], name: object) -> str:
 
 
 def install_codes(
-    cls: type[CatalogCode], rows: Iterable[CodeRow], aliases: Iterable[tuple[str, str, str]]
+    cls: type[CatalogCode], members: Sequence[str], aliases: Iterable[tuple[str, str, str]], table: str
 ) -> None:
-    """Create the members of ``cls`` from ``rows``, and its ``aliases`` (member name, former code, code).
+    """Create the members of ``cls``: ``members`` is flat (member name, code, member name, code, ...).
 
     Every member is made as the enum metaclass makes it (``_value_``, ``_name_``,
-    ``__objclass__``, ``_sort_order_``, the class attribute and the three maps), with
-    ``_info_`` holding its row. Former names become enum aliases (``ErrorCode.OLD is
-    ErrorCode.NEW``) that iteration skips.
+    ``__objclass__``, ``_sort_order_``, the class attribute and the three maps).
+    ``aliases`` (member name, former code, code) become enum aliases
+    (``ErrorCode.OLD is ErrorCode.NEW``) that iteration skips. ``table`` is the module
+    whose ``CODES`` holds each member's row, in member order, imported on first use.
     """
     if cls._member_names_:
         raise TypeError(f"{cls.__name__} already has members")
+    collecting = gc.isenabled()
+    gc.disable()  # thousands of new objects, none of them garbage: a collection would only rescan them
+    try:
+        _install(cls, members, aliases, table)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _install(
+    cls: type[CatalogCode], members: Sequence[str], aliases: Iterable[tuple[str, str, str]], table: str
+) -> None:
     new_member = str.__new__
     set_attribute = type.__setattr__
     member_map: dict[str, Any] = cls._member_map_
     value_map: dict[Any, Any] = cls._value2member_map_
     names = cls._member_names_
-    lookup: dict[str, CatalogCode] = {}
-    for row in rows:
-        name, value = row[0], row[1]
+    for index in range(0, len(members), 2):
+        name, value = members[index], members[index + 1]
         if name in member_map or value in value_map:
             raise ValueError(f"{cls.__name__}: duplicate member {name} = {value!r}")
         member = new_member(cls, value)
         member._value_ = value
         member._name_ = name
         member.__objclass__ = cls
-        member._sort_order_ = len(names)
-        member._info_ = row
+        member._sort_order_ = index >> 1
         set_attribute(cls, name, member)
         member_map[name] = member
         value_map[value] = member
         names.append(name)
-        lookup[value] = member
+    lookup: dict[str, CatalogCode] = dict(value_map)
     alias_map: dict[str, str] = {}
     for alias_name, former, current in aliases:
         member = value_map[current]
@@ -282,3 +316,5 @@ def install_codes(
         alias_map[former] = current
     set_attribute(cls, "_lookup_", lookup)
     set_attribute(cls, "_aliases_", alias_map)
+    set_attribute(cls, "_table_module_", table)
+    set_attribute(cls, "_table_", None)

@@ -49,7 +49,8 @@ class ErrorBody(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
     code: ErrorCode | str = Field(
-        description="The error code; a code this client does not know stays a string."
+        union_mode="left_to_right",
+        description="The error code; a code this client does not know stays a string.",
     )
     message: str = Field(description="A human-readable message.")
     details: tuple[ErrorDetail, ...] = Field(
@@ -78,4 +79,6 @@ class ErrorResponse(BaseModel):
 
     def to_exception(self, status: int) -> ApiError:
         """The exception of this body, as ``ApiError.from_response`` gives it."""
-        return ApiError.from_response(status, self.model_dump(mode="json", exclude_unset=True))
+        error = ApiError.from_response(status, self.model_dump(mode="json", exclude_unset=True))
+        assert isinstance(error, ApiError)  # from_response stays within the root's family
+        return error

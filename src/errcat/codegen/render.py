@@ -39,11 +39,12 @@ __all__ = [
     "render_all",
     "render_python",
     "render_schemas",
+    "yaml_string",
     "yaml_value",
 ]
 
 DEFAULT_COMMAND = "errcat generate"
-PYTHON_TEMPLATES = ("codes.py", "exceptions.py", "models.py")
+PYTHON_TEMPLATES = ("codes.py", "code_table.py", "exceptions.py", "models.py")
 _PACKAGE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
@@ -149,14 +150,30 @@ def json_value(value: object) -> str:
     return json.dumps(value, ensure_ascii=True)
 
 
+def yaml_string(text: str) -> str:
+    """A double-quoted YAML scalar of printable ASCII.
+
+    JSON's escapes, except that characters beyond U+FFFF are written ``\\UXXXXXXXX``:
+    YAML reads a JSON surrogate pair as two lone surrogates.
+    """
+    escaped = json.dumps(text, ensure_ascii=False)
+    return "".join(
+        ch if " " <= ch <= "~" else f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+        for ch in escaped
+    )
+
+
 def yaml_value(value: object) -> str:
     """A YAML 1.1 flow value that any YAML parser reads back as ``value``.
 
-    JSON syntax, except that floats always carry a decimal point: ``1e+100`` is a
-    string to YAML 1.1 parsers such as PyYAML, ``1.0e+100`` a float.
+    JSON syntax, except that floats always carry a decimal point (``1e+100`` is a
+    string to YAML 1.1 parsers such as PyYAML, ``1.0e+100`` a float) and strings
+    are written by :func:`yaml_string`.
     """
+    if isinstance(value, str):
+        return yaml_string(value)
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{json_value(str(k))}: {yaml_value(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{yaml_string(str(k))}: {yaml_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(yaml_value(v) for v in value) + "]"
     if isinstance(value, float) and not isinstance(value, bool):
