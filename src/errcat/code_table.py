@@ -64,7 +64,7 @@ CODES: tuple[CodeRow, ...] = (
         "https://docs.invoicing.example.com/errors/codes/duplicate_external_id/",
         "use_existing_resource",
         None,
-        ("external_id", "existing_invoice_id"),
+        ("existing_invoice_id", "external_id"),
         "1.0.0",
         None,
         None,

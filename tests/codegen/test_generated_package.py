@@ -61,7 +61,7 @@ def tidy(catalog: Catalog, package: str, files: dict[str, str]) -> None:
         assert (member.summary, member.message, member.doc_url) == (entry.title, entry.message, entry.doc_url)
         assert member.retry_strategy == entry.retry.strategy
         assert member.retry_after_seconds == entry.retry.retry_after_seconds
-        assert member.metadata_keys == entry.metadata_keys
+        assert member.metadata_keys == tuple(sorted(entry.metadata_keys))
         assert member.is_deprecated == entry.is_deprecated and member.is_retired == entry.is_retired
         klass = getattr(exceptions, entry.class_name)
         assert [

@@ -26,7 +26,7 @@ from typing import Any
 import jinja2
 
 from errcat._resources import data_dir
-from errcat.catalog.model import Catalog, ErrorEntry, class_name
+from errcat.catalog.model import ENVELOPE_FIELDS, Catalog, ErrorEntry, class_name
 from errcat.codegen.formatting import format_python
 
 __all__ = [
@@ -262,6 +262,7 @@ def _python_context(catalog: Catalog, layout: Layout) -> dict[str, Any]:
         "categories": categories,
         "codes": codes,
         "codes_by_category": {c.id: [e for e in codes if e.category == c.id] for c in categories},
+        "metadata_keys": {e.code: tuple(sorted(e.metadata_keys)) for e in codes},
         "docstrings": {e.code: _code_docstring(catalog, e) for e in codes},
         "category_docstrings": {c.id: f"{c.title} (the {c.id} category)." for c in categories},
         "aliases": aliases,
@@ -289,7 +290,7 @@ def _schema_context(catalog: Catalog, layout: Layout) -> dict[str, Any]:
         responses.append({
             "name": name if names[name] == 1 else f"{name}{status.status}",
             "description": f"{status.status} {status.phrase}: {status.description}",
-            "codes": [{"code": e.code, "title": e.title, "note": _example_note(e), "body": e.example_body()}
+            "codes": [{"code": e.code, "title": e.title, "note": _example_note(e), "body": _example_body(e)}
                       for e in with_status],
         })
     return {
@@ -299,6 +300,13 @@ def _schema_context(catalog: Catalog, layout: Layout) -> dict[str, Any]:
         "responses": responses,
         "schema_id": f"{catalog.api.docs_url.rstrip('/')}/schemas/error-response.schema.json",
     }
+
+
+def _example_body(entry: ErrorEntry) -> dict[str, Any]:
+    """The example body with its metadata fields sorted (their order in the YAML is not data)."""
+    error = entry.example_body()["error"]
+    envelope = {k: v for k, v in error.items() if k in ENVELOPE_FIELDS}
+    return {"error": {**envelope, **{k: error[k] for k in sorted(error) if k not in ENVELOPE_FIELDS}}}
 
 
 def _example_note(entry: ErrorEntry) -> str:
