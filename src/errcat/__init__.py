@@ -10,7 +10,7 @@ when they are first asked for. Every generated exception class is reachable
 here too: ``from errcat import InvoiceNotFound``.
 """
 
-from __future__ import annotations
+import sys as _sys
 
 __version__ = "0.1.0"
 
@@ -44,15 +44,14 @@ _HOMES = {
 
 def __getattr__(name: str) -> object:
     """Load a public name on first use; a capitalised unknown name is looked up among the exceptions."""
-    from importlib import import_module
-
     home = _HOMES.get(name)
     if home is None:
         if not name[:1].isupper():
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
         home = "errcat.exceptions"
+    __import__(home)  # importlib would cost more than the enums themselves
     try:
-        value = getattr(import_module(home), name)
+        value = getattr(_sys.modules[home], name)
     except AttributeError:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
     globals()[name] = value

@@ -16,8 +16,6 @@ for thousands of codes); the class body declares them for type checkers. The
 facts of each code are in ``code_table``, imported the first time one is read.
 """
 
-from __future__ import annotations
-
 from errcat.enums import CatalogCategory, CatalogCode, CatalogStatus, install_codes
 
 TYPE_CHECKING = False

@@ -18,10 +18,10 @@ library's enums: the members, ``_member_map_``, ``_value2member_map_`` and
 compares the two on every supported Python).
 
 This module is part of the runtime: it imports nothing beyond the standard
-library, and not even :mod:`typing` at run time.
+library, and neither :mod:`typing` nor ``__future__`` at run time (annotations that
+need typing are strings), because ``from errcat import ErrorCode`` must cost less
+than ``import http``.
 """
-
-from __future__ import annotations
 
 import gc
 from enum import IntEnum, StrEnum
@@ -51,7 +51,7 @@ class CatalogStatus(IntEnum):
     action: str
     retryable: bool
 
-    def __new__(cls, value: int, phrase: str, description: str, action: str, retryable: bool) -> Self:
+    def __new__(cls, value: int, phrase: str, description: str, action: str, retryable: bool) -> "Self":
         member = int.__new__(cls, value)
         member._value_ = value
         member.phrase = phrase
@@ -61,7 +61,7 @@ class CatalogStatus(IntEnum):
         return member
 
     @classmethod
-    def of(cls, status: int) -> Self:
+    def of(cls, status: int) -> "Self":
         """The member of a status number: ``HttpStatus.of(404)``; :class:`KeyError` when unknown."""
         member: Self = cls._value2member_map_[status]  # type: ignore[assignment]
         return member
@@ -95,7 +95,7 @@ class CatalogCategory(StrEnum):
     description: str
     class_name: str
 
-    def __new__(cls, value: str, summary: str, description: str, class_name: str) -> Self:
+    def __new__(cls, value: str, summary: str, description: str, class_name: str) -> "Self":
         member = str.__new__(cls, value)
         member._value_ = value
         member.summary = summary
@@ -104,7 +104,7 @@ class CatalogCategory(StrEnum):
         return member
 
     @classmethod
-    def of(cls, category_id: str) -> Self:
+    def of(cls, category_id: str) -> "Self":
         """The member of a category id; :class:`KeyError` when unknown."""
         member: Self = cls._value2member_map_[category_id]  # type: ignore[assignment]
         return member
@@ -119,13 +119,13 @@ class CatalogCode(StrEnum):
 
     _sort_order_: int
     __objclass__: type
-    _aliases_: ClassVar[dict[str, str]]
-    _lookup_: ClassVar[dict[str, Any]]
-    _table_module_: ClassVar[str]
-    _table_: ClassVar[tuple[CodeRow, ...] | None]
+    _aliases_: "ClassVar[dict[str, str]]"
+    _lookup_: "ClassVar[dict[str, Any]]"
+    _table_module_: "ClassVar[str]"
+    _table_: "ClassVar[tuple[CodeRow, ...] | None]"
 
     @property
-    def _row(self) -> CodeRow:
+    def _row(self) -> "CodeRow":
         """The member's row of the generated table (columns as in :data:`CodeRow`)."""
         table = type(self)._table_
         if table is None:
@@ -133,7 +133,7 @@ class CatalogCode(StrEnum):
         return table[self._sort_order_]
 
     @classmethod
-    def _load_table(cls) -> tuple[CodeRow, ...]:
+    def _load_table(cls) -> "tuple[CodeRow, ...]":
         from importlib import import_module
 
         table: tuple[CodeRow, ...] = import_module(cls._table_module_).CODES
@@ -221,7 +221,7 @@ class CatalogCode(StrEnum):
         return self._row[14]
 
     @classmethod
-    def lookup(cls, name: str) -> Self:
+    def lookup(cls, name: str) -> "Self":
         """The member for a code or member name in any case, or a former name of a renamed code.
 
         Raises :class:`KeyError` for an unknown code; warns with :class:`DeprecationWarning`
@@ -244,7 +244,7 @@ class CatalogCode(StrEnum):
         return member
 
     @classmethod
-    def _missing_(cls, value: object) -> Self | None:
+    def _missing_(cls, value: object) -> "Self | None":
         """``ErrorCode("old_name")`` gives the member of a renamed code."""
         if isinstance(value, str) and value in cls._aliases_:
             member: Self = cls._lookup_[value]
@@ -252,7 +252,7 @@ class CatalogCode(StrEnum):
         return None
 
 
-def _unknown_message(cls: type[CatalogCode], name: object) -> str:
+def _unknown_message(cls: "type[CatalogCode]", name: object) -> str:
     import difflib
 
     text = str(name)
@@ -262,7 +262,7 @@ def _unknown_message(cls: type[CatalogCode], name: object) -> str:
 
 
 def install_codes(
-    cls: type[CatalogCode], members: Sequence[str], aliases: Iterable[tuple[str, str, str]], table: str
+    cls: "type[CatalogCode]", members: "Sequence[str]", aliases: "Iterable[tuple[str, str, str]]", table: str
 ) -> None:
     """Create the members of ``cls``: ``members`` is flat (member name, code, member name, code, ...).
 
@@ -284,7 +284,7 @@ def install_codes(
 
 
 def _install(
-    cls: type[CatalogCode], members: Sequence[str], aliases: Iterable[tuple[str, str, str]], table: str
+    cls: "type[CatalogCode]", members: "Sequence[str]", aliases: "Iterable[tuple[str, str, str]]", table: str
 ) -> None:
     new_member = str.__new__
     set_attribute = type.__setattr__

@@ -24,7 +24,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from .codes import ErrorCode
-from .exceptions import ApiError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .exceptions import ApiError
 
 __all__ = [
     "ErrorBody",
@@ -79,6 +82,8 @@ class ErrorResponse(BaseModel):
 
     def to_exception(self, status: int) -> ApiError:
         """The exception of this body, as ``ApiError.from_response`` gives it."""
+        from .exceptions import ApiError  # one class per code: imported when first needed
+
         error = ApiError.from_response(status, self.model_dump(mode="json", exclude_unset=True))
         assert isinstance(error, ApiError)  # from_response stays within the root's family
         return error

@@ -1,0 +1,49 @@
+"""Shared helpers of the code generation benchmarks (bench_import, bench_hotpath, bench_generate)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from synthetic import synthetic_catalog  # noqa: E402
+
+__all__ = ["ROOT", "generate_synthetic", "median_run", "row", "synthetic_catalog"]
+
+
+def generate_synthetic(n: int, out: Path, package: str = "synth") -> Path:
+    """A standalone package for a synthetic catalog of ``n`` codes, compiled to bytecode."""
+    out.mkdir(parents=True, exist_ok=True)
+    catalog = out / f"catalog{n}.yaml"
+    catalog.write_text(synthetic_catalog(n))
+    subprocess.run([sys.executable, "-m", "errcat", "generate", "--catalog", str(catalog), "--out", str(out),
+                    "--package", package], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(out)], check=True)
+    return out
+
+
+def median_run(code: str, path: Path | None = None, runs: int = 15) -> float:
+    """Median wall time (seconds) of a fresh interpreter running ``code``."""
+    env = {**os.environ}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    pythonpath = [str(ROOT / "src")] + ([str(path)] if path else [])
+    env["PYTHONPATH"] = os.pathsep.join(pythonpath)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, env=env)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def row(label: str, ours: float, peer: float, peer_label: str, unit: str = "ms", scale: float = 1e3) -> str:
+    ratio = peer / ours if ours else float("inf")
+    return (f"{label:<44} errcat {ours * scale:9.2f} {unit}   {peer_label} {peer * scale:9.2f} {unit}"
+            f"   peer/errcat {ratio:6.1f}x")
