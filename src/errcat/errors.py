@@ -32,7 +32,7 @@ from json.encoder import encode_basestring
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
     from typing import Any, ClassVar, Self
 
     from errcat.enums import CatalogCategory, CatalogCode
@@ -42,14 +42,18 @@ __all__ = ["ENVELOPE_FIELDS", "ApiError"]
 #: The fields of the error object that are not metadata.
 ENVELOPE_FIELDS = frozenset({"code", "message", "details", "request_id", "doc_url", "status"})
 
-_loads = json.loads
+_loads: Callable[[bytes | bytearray | str], Any]
+try:  # an optional accelerator: orjson parses a small body five times faster than json
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover - the standard library is the baseline
+    _loads = json.loads
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _json_value(value: object) -> str:
-    if type(value) is str:
-        return encode_basestring(value)
-    return _dumps(value)
+#: JSON pieces already written: each code's opening up to its message, each metadata key.
+_PIECES: dict[str, str] = {}
+_KEYS: dict[str, str] = {}
+_CACHE_LIMIT = 100_000  # codes a newer server invents must not grow them without end
 
 
 class ApiError(Exception):
@@ -167,21 +171,36 @@ class ApiError(Exception):
     def to_json(self) -> str:
         """:meth:`to_response` as compact JSON: ``json.dumps`` with ``(",", ":")`` separators, not ASCII-only.
 
-        Written piece by piece with the C string encoder: about ten times faster than
-        building the dict and dumping it.
+        Written piece by piece with the C string encoder, the code's opening cached:
+        several times faster than building the dict and dumping it.
         """
-        parts = ['{"error":{"code":', encode_basestring(self.code), ',"message":', _json_value(self.message)]
+        code = self.code
+        out = _PIECES.get(code)
+        if out is None:
+            out = '{"error":{"code":' + encode_basestring(code) + ',"message":'
+            if len(_PIECES) < _CACHE_LIMIT:
+                _PIECES[code] = out
+        message = self.message
+        out += encode_basestring(message) if type(message) is str else _dumps(message)
         if self.details:
-            parts += [',"details":', _dumps([dict(detail) for detail in self.details])]
-        if self.request_id is not None:
-            parts += [',"request_id":', _json_value(self.request_id)]
-        if self.doc_url is not None:
-            parts += [',"doc_url":', _json_value(self.doc_url)]
+            out += ',"details":' + _dumps([dict(detail) for detail in self.details])
+        request_id = self.request_id
+        if request_id is not None:
+            out += ',"request_id":' + (
+                encode_basestring(request_id) if type(request_id) is str else _dumps(request_id))
+        doc_url = self.doc_url
+        if doc_url is not None:
+            out += ',"doc_url":' + (encode_basestring(doc_url) if type(doc_url) is str else _dumps(doc_url))
         for key, value in self.metadata.items():
-            if key not in ENVELOPE_FIELDS:
-                parts += [",", encode_basestring(key), ":", _json_value(value)]
-        parts.append("}}")
-        return "".join(parts)
+            piece = _KEYS.get(key)
+            if piece is None:
+                if key in ENVELOPE_FIELDS:
+                    continue
+                piece = "," + encode_basestring(key) + ":"
+                if len(_KEYS) < _CACHE_LIMIT:
+                    _KEYS[key] = piece
+            out += piece + (encode_basestring(value) if type(value) is str else _dumps(value))
+        return out + "}}"
 
     def to_problem(self) -> dict[str, Any]:
         """The error as RFC 9457 ``application/problem+json``.
@@ -217,12 +236,12 @@ class ApiError(Exception):
         root = cls._root_
         if root._loader_ is not None:
             root._load_registry()
-        if isinstance(body, (bytes, bytearray, str)):
+        if type(body) is bytes or isinstance(body, (bytes, bytearray, str)):
             try:
                 body = _loads(body)
             except ValueError:
                 body = None
-        error = body.get("error") if isinstance(body, dict) else None
+        error = body.get("error") if type(body) is dict else None
         if type(error) is not dict:
             return root._for_status(status)._make(status, "", _phrase(status), None, None, (), {})
         code = error.get("code")
@@ -236,10 +255,20 @@ class ApiError(Exception):
             message = klass.default_message
         details = error.get("details")
         metadata = {key: value for key, value in error.items() if key not in ENVELOPE_FIELDS}
-        return klass._make(
-            status, code, message, error.get("request_id"), error.get("doc_url", klass.doc_url),
-            tuple(d for d in details if type(d) is dict) if type(details) is list else (), metadata,
-        )
+        instance = klass.__new__(klass)
+        instance.args = (message,)
+        instance.message = message
+        if code is not klass.code:
+            instance.code = code
+        if status != klass.status:
+            instance.status = status
+        doc_url = error.get("doc_url", klass.doc_url)
+        if doc_url != klass.doc_url:
+            instance.doc_url = doc_url
+        instance.request_id = error.get("request_id")
+        instance.details = tuple(d for d in details if type(d) is dict) if type(details) is list else ()
+        instance.metadata = metadata
+        return instance
 
     @classmethod
     def _make(

@@ -1,0 +1,71 @@
+"""``errcat generate`` (a whole process, catalog to files) against datamodel-code-generator, in one run.
+
+``python benchmarks/bench_generate.py [--full]``: 10, 1,000 and 10,000 codes. The peer turns the
+equivalent JSON Schema (one object per code with its constant code and metadata fields, in a
+discriminated union, as a user would write it for per-code models) into pydantic models with its
+default settings (black + isort formatting); for 10,000 codes the peer runs only with --full.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _codegen_common import row, synthetic_catalog
+
+CATEGORIES = ("authentication", "authorization", "validation", "resource", "server")
+
+
+def equivalent_schema(n: int) -> dict[str, object]:
+    defs: dict[str, object] = {}
+    refs = []
+    for i in range(n):
+        code = f"{CATEGORIES[i % 5]}_problem_{i}"
+        name = "".join(p.capitalize() for p in code.split("_"))
+        defs[name] = {
+            "type": "object", "title": name, "description": f"{CATEGORIES[i % 5]} problem number {i}.",
+            "required": ["code", "message"],
+            "properties": {"code": {"const": code}, "message": {"type": "string"},
+                           "request_id": {"type": "string"}, "doc_url": {"type": "string"},
+                           "resource_id": {"type": "string"}, "business_id": {"type": "string"}},
+        }
+        refs.append({"$ref": f"#/$defs/{name}"})
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "ErrorResponse", "type": "object",
+            "required": ["error"], "properties": {"error": {"oneOf": refs, "discriminator": {"propertyName": "code"}}},
+            "$defs": defs}
+
+
+def timed(command: list[str], cwd: Path, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    full = "--full" in sys.argv
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for n in (10, 1_000, 10_000):
+            (work / f"c{n}.yaml").write_text(synthetic_catalog(n))
+            (work / f"s{n}.json").write_text(json.dumps(equivalent_schema(n)))
+            ours = timed([sys.executable, "-m", "errcat", "generate", "--catalog", f"c{n}.yaml", "--out", f"o{n}",
+                          "--package", "synth"], work, 3 if n < 10_000 else 1)
+            if n < 10_000 or full:
+                peer = timed([str(Path(sys.executable).parent / "datamodel-codegen"), "--input", f"s{n}.json",
+                              "--input-file-type", "jsonschema", "--output-model-type", "pydantic_v2.BaseModel",
+                              "--output", f"p{n}.py"], work, 1)
+                print(row(f"errcat generate, {n:,} codes", ours, peer, "datamodel-codegen", "s", 1))
+            else:
+                print(f"{f'errcat generate, {n:,} codes':<44} errcat {ours:9.2f} s    datamodel-codegen: --full")
+
+
+if __name__ == "__main__":
+    main()
