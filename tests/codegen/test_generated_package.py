@@ -64,9 +64,13 @@ def tidy(catalog: Catalog, package: str, files: dict[str, str]) -> None:
         assert member.metadata_keys == tuple(sorted(entry.metadata_keys))
         assert member.is_deprecated == entry.is_deprecated and member.is_retired == entry.is_retired
         klass = getattr(exceptions, entry.class_name)
-        assert [
-            c for c in vars(exceptions).values() if isinstance(c, type) and c.__dict__.get("code") == member
-        ] == [klass]
+        assert list(
+            dict.fromkeys(  # unique classes: a former name is the same class under another name
+                c
+                for c in vars(exceptions).values()
+                if isinstance(c, type) and c.__dict__.get("code") == member
+            )
+        ) == [klass]
         assert (klass.code, klass.status, klass.doc_url) == (member, entry.status, entry.doc_url)
         assert klass.category.value == entry.category
         assert issubclass(klass, getattr(exceptions, catalog.category(entry.category).class_name))
@@ -76,6 +80,8 @@ def tidy(catalog: Catalog, package: str, files: dict[str, str]) -> None:
             with pytest.warns(DeprecationWarning, match=alias):
                 assert error_code.lookup(alias.upper()) is member
             assert type(root.from_response(entry.status, {"error": {"code": alias, "message": "m"}})) is klass
+        for alias_class in entry.alias_class_names:  # a renamed code keeps its former class name
+            assert getattr(exceptions, alias_class) is klass and alias_class in exceptions.__all__
         with warnings.catch_warnings():
             warnings.simplefilter("ignore" if entry.is_deprecated else "error")
             assert error_code.lookup(entry.code.upper()) is member
@@ -107,10 +113,17 @@ def tidy(catalog: Catalog, package: str, files: dict[str, str]) -> None:
     # artifacts -> catalog
     assert {m.value for m in error_code} == set(by_code) and len(error_code) == len(by_code)
     assert set(schema["$defs"]["ErrorCode"]["enum"]) == set(by_code)
-    coded = [c for c in vars(exceptions).values() if isinstance(c, type) and issubclass(c, root) and c.code]
+    coded = dict.fromkeys(
+        c for c in vars(exceptions).values() if isinstance(c, type) and issubclass(c, root) and c.code
+    )
     assert sorted(c.code for c in coded) == sorted(by_code)
     assert sorted(exceptions.__all__) == sorted(
-        ["ApiError", *(c.class_name for c in catalog.categories), *(e.class_name for e in catalog.errors)]
+        [
+            "ApiError",
+            *(c.class_name for c in catalog.categories),
+            *(e.class_name for e in catalog.errors),
+            *(alias for e in catalog.errors for alias in e.alias_class_names),
+        ]
     )
     assert {c.value for c in codes_module.ErrorCategory} == {c.id for c in catalog.categories}
     assert {s.value for s in codes_module.HttpStatus} == {s.status for s in catalog.statuses}

@@ -227,8 +227,12 @@ def _diff_errors(old: Catalog, new: Catalog) -> list[Change]:
                     target.line,
                 )
             )
-            # The rest of the entry still counts; its page moves with the name (the old URL redirects).
-            out += [c for c in _diff_error(before, target) if c.field not in ("doc_url", "aliases")]
+            # The rest of the entry still counts. The page moves with the name (the old URL redirects),
+            # and the old exception class name stays as an alias of the new class.
+            kept = {"doc_url", "aliases"}
+            if before.class_name in (target.class_name, *target.alias_class_names):
+                kept.add("class_name")
+            out += [c for c in _diff_error(before, target) if c.field not in kept]
         else:
             out.append(
                 Change(

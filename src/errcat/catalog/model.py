@@ -195,6 +195,12 @@ class ErrorEntry:
     def alias_member_names(self) -> tuple[str, ...]:
         return tuple(member_name(alias) for alias in self.aliases)
 
+    @property
+    def alias_class_names(self) -> tuple[str, ...]:
+        """The exception class names of the former names, kept as aliases of :attr:`class_name`."""
+        names = (class_name(alias) for alias in self.aliases)
+        return tuple(dict.fromkeys(n for n in names if n != self.class_name))
+
     def example_body(self) -> dict[str, Any]:
         """The example response body, as the API sends it: ``{"error": {...}}``."""
         example = self.example

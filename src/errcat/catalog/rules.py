@@ -286,10 +286,14 @@ def _check_names(c: _Checker) -> None:
         code = entry["code"]
         if wire_names[code] != ("errors", i, "code"):  # a duplicate code
             continue
+        own = entry.get("class_name") or model.class_name(code)
         if "class_name" in entry:
-            claim(entry["class_name"], ("errors", i, "class_name"), f"the class_name of code {code!r}")
+            claim(own, ("errors", i, "class_name"), f"the class_name of code {code!r}")
         else:
-            claim(model.class_name(code), ("errors", i, "code"), f"code {code!r}")
+            claim(own, ("errors", i, "code"), f"code {code!r}")
+        for j, alias in enumerate(entry.get("aliases", ())):
+            if wire_names.get(alias) == ("errors", i, "aliases", j) and model.class_name(alias) != own:
+                claim(model.class_name(alias), ("errors", i, "aliases", j), f"alias {alias!r}")
     for i, category in enumerate(c.data["categories"]):
         if "class_name" in category:
             claim(

@@ -67,8 +67,13 @@ class Layout:
             raise ValueError(f"{package!r} is not a Python package name (use letters, digits, _ and dots)")
         if package.split(".")[0] == "errcat":
             raise ValueError(f"{package!r} would shadow errcat itself; choose another package name")
-        return cls(package=package, python_dir=package.replace(".", "/"), schema_dir="schemas",
-                   standalone=True, command=command)
+        return cls(
+            package=package,
+            python_dir=package.replace(".", "/"),
+            schema_dir="schemas",
+            standalone=True,
+            command=command,
+        )
 
 
 def render_all(catalog: Catalog, layout: Layout) -> dict[str, str]:
@@ -123,7 +128,7 @@ def py_literal(value: object) -> str:
     raise TypeError(f"no Python literal for {type(value).__name__}")
 
 
-_PLAIN = re.compile(r'^[ !#-\[\]-~]*[!#-\[\]-~]$')  # printable ASCII without " or \, not ending in space
+_PLAIN = re.compile(r"^[ !#-\[\]-~]*[!#-\[\]-~]$")  # printable ASCII without " or \, not ending in space
 
 
 def py_docstring(text: str) -> str:
@@ -195,8 +200,12 @@ def _environment() -> jinja2.Environment:
         autoescape=False,  # nothing here is HTML; each value is escaped by a filter for its language
     )
     env.filters.update(
-        py=py_literal, pydoc=py_docstring, pydoc_inline=py_docstring_inline, comment=comment_text,
-        json=json_value, yaml=yaml_value,
+        py=py_literal,
+        pydoc=py_docstring,
+        pydoc_inline=py_docstring_inline,
+        comment=comment_text,
+        json=json_value,
+        yaml=yaml_value,
     )
     return env
 
@@ -242,17 +251,35 @@ def _python_context(catalog: Catalog, layout: Layout) -> dict[str, Any]:
     categories = sorted(catalog.categories, key=lambda c: c.id)
     policy = catalog.retry_policy
     aliases = sorted(
-        ({"member_name": member, "former": former, "code": e.code, "target_member_name": e.member_name}
-         for e in codes for former, member in zip(e.aliases, e.alias_member_names, strict=True)),
+        (
+            {"member_name": member, "former": former, "code": e.code, "target_member_name": e.member_name}
+            for e in codes
+            for former, member in zip(e.aliases, e.alias_member_names, strict=True)
+        ),
         key=lambda a: a["former"],
     )
     code_exports = [
-        "ErrorCategory", "ErrorCode", "HttpStatus", "API_NAME", "API_VERSION", "DOCS_URL", "RETRY_STATUSES",
-        "TRANSPORT_FAILURES", "BACKOFF_BASE_DELAY_SECONDS", "BACKOFF_MULTIPLIER", "BACKOFF_MAX_DELAY_SECONDS",
-        "BACKOFF_MAX_ATTEMPTS", "BACKOFF_JITTER", "HONOR_RETRY_AFTER", "MAX_RETRY_AFTER_SECONDS",
-        "REDACT_KEYS", "LOG_FIELDS", "LOG_LEVELS",
+        "ErrorCategory",
+        "ErrorCode",
+        "HttpStatus",
+        "API_NAME",
+        "API_VERSION",
+        "DOCS_URL",
+        "RETRY_STATUSES",
+        "TRANSPORT_FAILURES",
+        "BACKOFF_BASE_DELAY_SECONDS",
+        "BACKOFF_MULTIPLIER",
+        "BACKOFF_MAX_DELAY_SECONDS",
+        "BACKOFF_MAX_ATTEMPTS",
+        "BACKOFF_JITTER",
+        "HONOR_RETRY_AFTER",
+        "MAX_RETRY_AFTER_SECONDS",
+        "REDACT_KEYS",
+        "LOG_FIELDS",
+        "LOG_LEVELS",
     ]
     class_exports = ["ApiError"] + [c.class_name for c in categories] + [e.class_name for e in codes]
+    class_exports += [alias for e in codes for alias in e.alias_class_names]
     return {
         "catalog": catalog,
         "banner": banner(catalog, layout),
@@ -287,12 +314,16 @@ def _schema_context(catalog: Catalog, layout: Layout) -> dict[str, Any]:
             continue
         name = class_name(status.member_name.lower())
         names[name] = names.get(name, 0) + 1
-        responses.append({
-            "name": name if names[name] == 1 else f"{name}{status.status}",
-            "description": f"{status.status} {status.phrase}: {status.description}",
-            "codes": [{"code": e.code, "title": e.title, "note": _example_note(e), "body": _example_body(e)}
-                      for e in with_status],
-        })
+        responses.append(
+            {
+                "name": name if names[name] == 1 else f"{name}{status.status}",
+                "description": f"{status.status} {status.phrase}: {status.description}",
+                "codes": [
+                    {"code": e.code, "title": e.title, "note": _example_note(e), "body": _example_body(e)}
+                    for e in with_status
+                ],
+            }
+        )
     return {
         "catalog": catalog,
         "banner": banner(catalog, layout),
