@@ -39,7 +39,8 @@ from __future__ import annotations
 import asyncio
 import random as _random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
+from typing import Any
 
 import httpx
 
@@ -114,35 +115,58 @@ class _Failure:
         self.headers = response.headers
 
 
-class _Retrying:
-    """The decisions both transports share."""
+# The retry protocol, once, without I/O: a generator that yields what to do next
+# (send, read, close, refresh, sleep) and receives its result; each transport runs it
+# with its own kind of I/O. Exceptions from sending are thrown into the generator.
+_SEND, _READ, _CLOSE, _REFRESH, _SLEEP = "send", "read", "close", "refresh", "sleep"
+Step = tuple[str, Any]
 
-    def __init__(
-        self,
-        policy: RetryPolicy | None,
-        refresh: object,
-        random: Callable[[], float],
-        on_retry: Callable[[int, float, object], object] | None,
-    ) -> None:
-        self.policy = policy or RetryPolicy.from_catalog()
-        self.can_refresh = refresh is not None
-        self.random = random
-        self.on_retry = on_retry
-        self.retries = 0
 
-    def step(self, attempt: int, failure: object) -> float | str | None:
-        """After failed attempt ``attempt``: the wait before the next one, ``"refresh"``, or None to stop."""
-        action = self.policy.action(failure)
-        if action is Action.REFRESH and self.can_refresh:
-            self.can_refresh = False  # once: a second 401 is final
-            return "refresh"
-        if action is not Action.RETRY or attempt >= self.policy.max_attempts:
-            return None
-        self.retries += 1
-        wait = self.policy.wait(self.retries, retry_after_of(failure), self.random)
-        if wait is not None and self.on_retry is not None:
-            self.on_retry(attempt, wait, failure)
-        return wait
+def _protocol(
+    request: httpx.Request,
+    policy: RetryPolicy,
+    can_refresh: bool,
+    random: Callable[[], float],
+    on_retry: Callable[[int, float, object], object] | None,
+) -> Generator[Step, Any, httpx.Response]:
+    retries = 0
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            response: httpx.Response = yield (_SEND, request)
+        except httpx.TransportError as exc:
+            failure: object = exc
+            response = None  # type: ignore[assignment]
+        else:
+            if response.status_code < 400:
+                return _finish(response, attempt)
+            yield (_READ, response)
+            failure = _Failure(response)
+        action = policy.action(failure)
+        if action is Action.REFRESH and can_refresh and response is not None:
+            can_refresh = False  # once: a second 401 is final
+            try:
+                token = yield (_REFRESH, None)
+            except Exception as exc:  # the refresh failed: give up with the 401 it could not fix
+                return _finish(response, attempt, exc)
+            yield (_CLOSE, response)
+            request = _with_token(request, token)
+            continue
+        wait = None
+        if action is Action.RETRY and attempt < policy.max_attempts:
+            wait = policy.wait(retries + 1, retry_after_of(failure), random)
+        if wait is None:
+            if response is None:
+                assert isinstance(failure, httpx.TransportError)
+                raise failure
+            return _finish(response, attempt)
+        retries += 1
+        if on_retry is not None:
+            on_retry(attempt, wait, failure)
+        if response is not None:
+            yield (_CLOSE, response)
+        yield (_SLEEP, wait)
 
 
 def _finish(
@@ -185,34 +209,29 @@ class RetryingTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.read()  # the body is sent again on a retry
-        retrying = _Retrying(self.policy, self.refresh, self.random, self.on_retry)
-        attempt = 0
+        steps = _protocol(request, self.policy, self.refresh is not None, self.random, self.on_retry)
+        result: Any = None
+        failure: BaseException | None = None
         while True:
-            attempt += 1
-            response: httpx.Response | None = None
             try:
-                response = self.transport.handle_request(request)
-            except httpx.TransportError as exc:
-                step = retrying.step(attempt, exc)
-                if step is None:
-                    raise
-            else:
-                if response.status_code < 400:
-                    return _finish(response, attempt)
-                response.read()
-                step = retrying.step(attempt, _Failure(response))
-                if step is None:
-                    return _finish(response, attempt)
-                response.close()
-            if step == "refresh":
-                assert self.refresh is not None and response is not None
-                try:
-                    token = self.refresh()
-                except Exception as exc:
-                    return _finish(response, attempt, exc)
-                request = _with_token(request, token)
-            else:
-                self.sleep(float(step))
+                op, arg = steps.throw(failure) if failure is not None else steps.send(result)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            result = failure = None
+            try:
+                if op == _SEND:
+                    result = self.transport.handle_request(arg)
+                elif op == _READ:
+                    arg.read()
+                elif op == _CLOSE:
+                    arg.close()
+                elif op == _REFRESH:
+                    assert self.refresh is not None
+                    result = self.refresh()
+                else:
+                    self.sleep(arg)
+            except Exception as exc:  # handed to the protocol, which decides what it means
+                failure = exc
 
     def close(self) -> None:
         self.transport.close()
@@ -240,36 +259,31 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
-        retrying = _Retrying(self.policy, self.refresh, self.random, self.on_retry)
-        attempt = 0
+        steps = _protocol(request, self.policy, self.refresh is not None, self.random, self.on_retry)
+        result: Any = None
+        failure: BaseException | None = None
         while True:
-            attempt += 1
-            response: httpx.Response | None = None
             try:
-                response = await self.transport.handle_async_request(request)
-            except httpx.TransportError as exc:
-                step = retrying.step(attempt, exc)
-                if step is None:
-                    raise
-            else:
-                if response.status_code < 400:
-                    return _finish(response, attempt)
-                await response.aread()
-                step = retrying.step(attempt, _Failure(response))
-                if step is None:
-                    return _finish(response, attempt)
-                await response.aclose()
-            if step == "refresh":
-                assert self.refresh is not None and response is not None
-                try:
-                    token = self.refresh()
-                    if not isinstance(token, str):
-                        token = await token
-                except Exception as exc:
-                    return _finish(response, attempt, exc)
-                request = _with_token(request, token)
-            else:
-                await self.sleep(float(step))
+                op, arg = steps.throw(failure) if failure is not None else steps.send(result)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            result = failure = None
+            try:
+                if op == _SEND:
+                    result = await self.transport.handle_async_request(arg)
+                elif op == _READ:
+                    await arg.aread()
+                elif op == _CLOSE:
+                    await arg.aclose()
+                elif op == _REFRESH:
+                    assert self.refresh is not None
+                    result = self.refresh()
+                    if not isinstance(result, str):
+                        result = await result
+                else:
+                    await self.sleep(arg)
+            except Exception as exc:  # handed to the protocol, which decides what it means
+                failure = exc
 
     async def aclose(self) -> None:
         await self.transport.aclose()

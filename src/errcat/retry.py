@@ -192,7 +192,7 @@ class RetryPolicy:
         while True:
             try:
                 return attempt()
-            except Exception as failure:
+            except Exception as failure:  # classified by the policy; re-raised when final
                 step = state.next(failure, random)
                 if step is None:
                     raise
@@ -218,7 +218,7 @@ class RetryPolicy:
         while True:
             try:
                 return await attempt()
-            except Exception as failure:
+            except Exception as failure:  # classified by the policy; re-raised when final
                 step = state.next(failure, random)
                 if step is None:
                     raise
