@@ -294,7 +294,10 @@ def _check_names(c: _Checker) -> None:
         for j, alias in enumerate(entry.get("aliases", ())):
             if wire_names.get(alias) == ("errors", i, "aliases", j) and model.class_name(alias) != own:
                 claim(model.class_name(alias), ("errors", i, "aliases", j), f"alias {alias!r}")
+    first_category: dict[str, int] = {}
     for i, category in enumerate(c.data["categories"]):
+        if first_category.setdefault(category["id"], i) != i:  # a duplicate: reported as such
+            continue
         if "class_name" in category:
             claim(
                 category["class_name"],

@@ -132,7 +132,8 @@ def _translate(doc: Document, error: Any) -> Iterator[Diagnostic]:
             hint = "quote the value to write a string"
         elif value is None:
             hint = "the value is empty; write one, or remove the field"
-        yield at(path, f"{where} must be {expected}, not {type_name(value)} {shown}".rstrip(), hint)
+        shown = f" {shown}" if shown and value is not None else ""  # "not null", never "not null null"
+        yield at(path, f"{where} must be {expected}, not {type_name(value)}{shown}", hint)
     elif kind_name == "Enum" or kind_name == "Constant":
         options = [str(o) for o in schema.get("enum", [schema.get("const")])]
         message = f"{where} is {shown}; expected " + (

@@ -150,7 +150,9 @@ def decode(raw: bytes, file: str) -> str:
     except UnicodeDecodeError as exc:
         start = exc.start
         line = raw.count(b"\n", 0, start) + 1
-        column = start - (raw.rfind(b"\n", 0, start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, start) + 1
+        # Columns count characters, as everywhere else; the line up to the bad byte is valid UTF-8.
+        column = len(raw[line_start:start].decode("utf-8-sig")) + 1
         raise SourceError(
             Diagnostic(
                 file,
@@ -243,6 +245,13 @@ def load_document(raw: bytes, file: str) -> Document:
                     raise _problem(
                         file, mark, "a mapping key must be a plain value, not a mapping or a sequence"
                     )
+                if not isinstance(node, str):
+                    raise _problem(
+                        file,
+                        mark,
+                        f"a mapping key must be a string, not {type_name(node)} ({event.value!r})",
+                        "every key of a catalog is a field or metadata name; quote it if it is meant",
+                    )
                 if node in children:
                     first = children[node][0].line + 1
                     raise _problem(
@@ -270,6 +279,9 @@ def load_document(raw: bytes, file: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
         context = f" {exc.context}" if exc.context else ""
+        started = exc.context_mark
+        if context and started is not None and mark is not None and started.line != mark.line:
+            context += f" that starts at line {started.line + 1}"
         raise _problem(file, mark, f"invalid YAML: {problem}{context}") from None
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors without a mark
         raise _problem(file, None, f"invalid YAML: {exc}") from None
@@ -293,7 +305,7 @@ def _refuse_decoration(file: str, event: Any) -> SourceError:
         return _problem(
             file,
             event.start_mark,
-            f"YAML tag '{event.tag}' is not allowed in a catalog",
+            f"YAML tag '{_shorthand(event.tag)}' is not allowed in a catalog",
             "remove the tag; a catalog holds plain strings, numbers, booleans, lists and mappings",
         )
     return _problem(
@@ -303,6 +315,12 @@ def _refuse_decoration(file: str, event: Any) -> SourceError:
         "write the value out in full; anchors and aliases are refused so that "
         "no document can expand beyond what is written",
     )
+
+
+def _shorthand(tag: str) -> str:
+    """A tag as it was written: libyaml expands ``!!str`` to ``tag:yaml.org,2002:str``."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
 
 
 def type_name(value: Any) -> str:
