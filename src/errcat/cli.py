@@ -1,7 +1,8 @@
 """The ``errcat`` command: thin argument parsing over the catalog pipeline.
 
 Exit status: 0 when all is well, 1 when the catalog has errors (or a code is
-unknown, or generated files drift), 2 on a usage error or a missing toolchain.
+unknown, or generated files drift), 2 on a usage error (a catalog path that cannot be
+read is one) or a missing toolchain.
 """
 
 from __future__ import annotations
@@ -174,12 +175,15 @@ _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from errcat.catalog import cache, diagnostics as diag
+    from errcat.catalog import cache
+    from errcat.catalog import diagnostics as diag
 
     path = catalog_path(args)
+    unreadable = False
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
+        unreadable = True  # a wrong path is a usage error (exit 2), not a catalog with errors
         found = [diag.Diagnostic(path, 1, 1, "error", f"cannot read the catalog: {exc.strerror or exc}",
                                  "pass the path of a catalog file (errcat check PATH)")]
     else:
@@ -203,6 +207,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if output:
         stream = sys.stdout if args.format != "text" else sys.stderr
         print(printable(output) if args.format == "text" else output, file=stream)
+    if unreadable:
+        return EXIT_USAGE
     return EXIT_FAILED if diag.has_errors(found) else EXIT_OK
 
 
@@ -218,10 +224,15 @@ def find_entry(catalog: Catalog, name: str) -> ErrorEntry | None:
     return None
 
 
+def _load_failed(path: str) -> int:
+    """The exit status when the catalog at ``path`` did not load: 2 if it cannot be read at all."""
+    return EXIT_FAILED if Path(path).is_file() else EXIT_USAGE
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     catalog = load_or_report(catalog_path(args))
     if catalog is None:
-        return EXIT_FAILED
+        return _load_failed(catalog_path(args))
     entry = find_entry(catalog, args.code)
     if entry is None:
         import difflib
@@ -281,7 +292,8 @@ def explain_text(catalog: Catalog, entry: ErrorEntry) -> str:
         lines += ["", "Metadata"]
         lines += [f"  {name}: {description}" for name, description in entry.metadata]
     body = json.dumps(entry.example_body(), indent=2, ensure_ascii=False)
-    lines += ["", "Example response", textwrap.indent(f"HTTP/1.1 {status.status} {status.phrase}\n{body}", "  ")]
+    response = f"HTTP/1.1 {status.status} {status.phrase}\n{body}"
+    lines += ["", "Example response", textwrap.indent(response, "  ")]
     return "\n".join(lines)
 
 
@@ -337,7 +349,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     catalog = load_or_report(catalog_path(args))
     if catalog is None:
-        return EXIT_FAILED
+        return _load_failed(catalog_path(args))
     if args.format == "json":
         rows = [
             {"code": e.code, "status": e.status, "category": e.category, "title": e.title,
@@ -354,7 +366,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     ]
     widths = [max(len(h), *(len(r[i]) for r in rows_text)) for i, h in enumerate(headers[:-1])]
     for row in (headers, *rows_text):
-        cells = [cell.ljust(width) for cell, width in zip(row, widths)]
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         print(printable("  ".join([*cells, row[-1]])))
     return EXIT_OK
 

@@ -47,7 +47,7 @@ def describe_path(data: Any, path: Path) -> str:
     """``errors[3].retry.strategy``, with the code named where it helps: ``errors[3] (invoice_not_found)``."""
     text = ""
     node = data
-    for step in path:
+    for depth, step in enumerate(path):
         if isinstance(step, int):
             text += f"[{step}]"
         else:
@@ -56,7 +56,8 @@ def describe_path(data: Any, path: Path) -> str:
             node = node[step]
         except (LookupError, TypeError):
             node = None
-        if isinstance(step, int) and isinstance(node, dict) and isinstance(node.get("code"), str):
+        is_entry = depth == 1 and path[0] == "errors"  # not details[0], which has a code too
+        if is_entry and isinstance(node, dict) and isinstance(node.get("code"), str):
             text += f" ({node['code']})"
     return text or "the catalog"
 

@@ -1,0 +1,239 @@
+"""Hypothesis strategies for catalogs built as Python data, and where a dumped node sits.
+
+The catalogs are dumped to YAML with PyYAML (``safe_dump``) and read back by
+errcat's own loader; node positions for the assertions come from PyYAML's
+composer, an independent reading of the same text.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import yaml
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from errcat.catalog.model import RUNTIME_CLASS_NAMES, category_class_name, class_name
+from errcat.catalog.source import resolve_plain
+
+__all__ = [
+    "HOSTILE",
+    "REQUIRED_ERROR_FIELDS",
+    "catalogs",
+    "dump",
+    "position_of",
+    "prose",
+]
+
+#: Strings that try to break out of YAML, Python, Markdown, HTML and terminals.
+HOSTILE = (
+    'quote " and \' and """ and \'\'\' end"',
+    "back\\slash \\n \\u2028 \\",
+    "line\nbreak\r\nand\ttab",
+    "{{ 7*7 }} {% raw %} {# comment #}",
+    "</script><script>alert(1)</script>",
+    "[x](javascript:alert(1)) | pipe | ` backtick",
+    "line\u2028separator\u2029paragraph\x85next",
+    "rtl \u202eevil\u202c and \u2066isolate\u2069",
+    "\x1b[31mred\x1b[0m \x07bell",
+    "- not a list\n# not a comment\nkey: not a mapping",
+    "&anchor *alias !!python/object:os.system",
+    "yes",
+    "0o17",
+    "1.0.0",
+    "null",
+    "~",
+    "",  # replaced by a non-empty string where the schema needs one
+)
+
+REQUIRED_ERROR_FIELDS = (
+    "code",
+    "status",
+    "category",
+    "title",
+    "message",
+    "cause",
+    "solution",
+    "retry",
+    "example",
+)
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=60)
+
+
+def prose(*, one_line: bool = False) -> st.SearchStrategy[str]:
+    """Any unicode text, hostile strings often; one line (no CR or LF) for titles."""
+    text = st.one_of(_TEXT, st.sampled_from(HOSTILE), st.tuples(st.sampled_from(HOSTILE), _TEXT).map("".join))
+    if one_line:
+        text = text.map(lambda s: s.replace("\n", " ").replace("\r", " "))
+    return text.filter(lambda s: s != "")
+
+
+CATEGORIES = ("alpha", "beta")
+#: status -> the strategies that need no reason for it
+STRATEGIES = {
+    400: ("do_not_retry",),
+    401: ("refresh_credentials", "do_not_retry"),
+    404: ("do_not_retry",),
+    409: ("use_existing_resource", "do_not_retry"),
+    429: ("backoff",),
+    500: ("backoff",),
+    503: ("backoff",),
+}
+PHRASES = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    409: "Conflict",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+_CODE = st.from_regex(r"\A[a-z][a-z0-9]{0,8}(_[a-z0-9]{1,5}){0,3}\Z").filter(lambda s: 2 <= len(s) <= 64)
+_METADATA_NAME = st.from_regex(r"\A[a-z][a-z0-9]{0,6}(_[a-z]{1,4}){0,2}\Z")
+
+
+@st.composite
+def _entry(draw: st.DrawFn, code: str, codes: list[str]) -> dict[str, Any]:
+    status = draw(st.sampled_from(sorted(STRATEGIES)))
+    entry: dict[str, Any] = {
+        "code": code,
+        "status": status,
+        "category": draw(st.sampled_from(CATEGORIES)),
+        "title": draw(prose(one_line=True)),
+        "message": draw(prose()),
+        "cause": draw(prose()),
+        "solution": draw(prose()),
+    }
+    if draw(st.booleans()):
+        entry["usage"] = draw(prose())
+    retry: dict[str, Any] = {"strategy": draw(st.sampled_from(STRATEGIES[status]))}
+    if draw(st.booleans()):
+        retry["reason"] = draw(prose())
+    if retry["strategy"] == "backoff" and draw(st.booleans()):
+        retry["retry_after_seconds"] = draw(st.integers(1, 120))
+    entry["retry"] = retry
+    reserved = {"code", "message", "details", "request_id", "doc_url", "status"}
+    names = draw(st.lists(_METADATA_NAME, max_size=3, unique=True))
+    names = [n for n in names if n not in reserved and not _is_keyword(n)]
+    if names:
+        entry["metadata"] = {n: draw(prose()) for n in names}
+    example: dict[str, Any] = {"message": draw(prose()), "request_id": draw(prose(one_line=True))}
+    if names:
+        values = st.one_of(prose(), st.integers(-(2**53), 2**53), st.booleans())
+        example["metadata"] = {n: draw(values) for n in names}
+    if draw(st.booleans()):
+        example["details"] = [
+            {
+                "field": draw(prose(one_line=True)),
+                "code": draw(_METADATA_NAME),
+                "message": draw(prose()),
+            }
+        ]
+    entry["example"] = example
+    others = [c for c in codes if c != code]
+    if others and draw(st.booleans()):
+        entry["see_also"] = draw(st.lists(st.sampled_from(others), min_size=1, max_size=3, unique=True))
+    if draw(st.booleans()):
+        entry["since"] = draw(st.sampled_from(["1.0.0", "1.1.0", "2.0.0"]))
+    return entry
+
+
+def _is_keyword(name: str) -> bool:
+    import keyword
+
+    return keyword.iskeyword(name) or keyword.issoftkeyword(name)
+
+
+@st.composite
+def catalogs(draw: st.DrawFn, *, min_codes: int = 1, max_codes: int = 12) -> dict[str, Any]:
+    """A valid catalog, as the data a YAML file would hold."""
+    codes = draw(st.lists(_CODE, min_size=min_codes, max_size=max_codes, unique=True))
+    python_names = [class_name(c) for c in codes]
+    taken = RUNTIME_CLASS_NAMES | {category_class_name(c) for c in CATEGORIES}
+    assume(len(set(python_names)) == len(python_names) and not taken & set(python_names))
+    statuses = [
+        {"status": s, "phrase": p, "description": draw(prose()), "action": draw(prose())}
+        for s, p in PHRASES.items()
+    ]
+    data: dict[str, Any] = {
+        "format_version": 1,
+        "api": {
+            "name": draw(prose(one_line=True)),
+            "version": "2.0.0",
+            "docs_url": "https://docs.example.com/errors",
+            "description": draw(prose()),
+        },
+        "statuses": statuses,
+        "categories": [
+            {"id": c, "title": draw(prose(one_line=True)), "description": draw(prose())} for c in CATEGORIES
+        ],
+        "errors": [draw(_entry(code, codes)) for code in codes],
+        "retry_policy": {
+            "retry_statuses": [429, 500, 503],
+            "transport_failures": [{"id": "timeout", "description": draw(prose())}],
+            "backoff": {
+                "base_delay_seconds": 0.5,
+                "multiplier": 2.0,
+                "max_delay_seconds": 30.0,
+                "max_attempts": 4,
+                "jitter": "full",
+            },
+            "honor_retry_after": True,
+            "max_retry_after_seconds": 120,
+        },
+        "scenarios": [
+            {
+                "id": "first",
+                "title": draw(prose(one_line=True)),
+                "summary": draw(prose()),
+                "codes": codes[:2],
+                "steps": [draw(prose())],
+            }
+        ],
+    }
+    return copy.deepcopy(data)
+
+
+#: PyYAML's emitter writes these raw inside single quotes, where a reader folds them into a space.
+_YAML_LINE_BREAKS = frozenset("\r\x85\u2028\u2029")
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML writes YAML 1.1; a plain ``0o17`` or ``+.5`` would read back as a number under 1.2."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if value and (resolve_plain(value) is not value or not _YAML_LINE_BREAKS.isdisjoint(value)):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
+
+
+def position_of(text: str, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+    """(line, column) of the node at ``path`` in ``text`` (of its key, with ``key=True``), by PyYAML."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    mark = node.start_mark
+    for step in path:
+        if isinstance(node, yaml.SequenceNode):
+            assert isinstance(step, int)
+            node = node.value[step]
+            mark = node.start_mark
+        else:
+            assert isinstance(node, yaml.MappingNode)
+            for key_node, value_node in node.value:
+                if key_node.value == step:
+                    node = value_node
+                    mark = key_node.start_mark if key else value_node.start_mark
+                    break
+            else:
+                raise KeyError(step)
+    return (mark.line + 1, mark.column + 1)
