@@ -146,7 +146,7 @@ def _toolchain(module: str) -> Any:
         ) from None
 
 
-def load_or_report(path: str, out: TextIO = sys.stderr) -> Catalog | None:
+def load_or_report(path: str, out: TextIO | None = None) -> Catalog | None:
     """Load the catalog at ``path``; on errors print them and return None."""
     catalog_pkg = _toolchain("errcat.catalog")
     _toolchain("errcat.catalog.source")
@@ -154,8 +154,8 @@ def load_or_report(path: str, out: TextIO = sys.stderr) -> Catalog | None:
     result: LoadResult = catalog_pkg.load(path)
     from errcat.catalog.diagnostics import format_text
 
-    if not result.ok:
-        print(format_text(result.diagnostics), file=out)
+    if not result.ok:  # to the stderr of the moment (a default argument would pin the one at import)
+        print(printable(format_text(result.diagnostics)), file=out or sys.stderr)
         return None
     return result.catalog
 
