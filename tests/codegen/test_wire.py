@@ -1,0 +1,113 @@
+"""The wire fast paths of ``ApiError`` give exactly what the slow, obvious code gives.
+
+``to_json`` writes strings piece by piece and caches constant pieces; ``from_response``
+parses with the C scanner directly (or orjson) and pops the envelope fields. These
+properties compare them with ``json.dumps(to_response())`` and ``json.loads``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from errcat import errors
+from errcat.errors import ENVELOPE_FIELDS, ApiError
+from errcat.exceptions import InvoiceNotFound
+
+HOSTILE = st.sampled_from(['"', '"""', "\\", "\n", "{{ x }}", "</script>", "\u2028", "\u202e", "\x00", "\x7f",
+                           "\ud800", "\U0001f600", "é"])
+TEXT = st.one_of(st.text(), HOSTILE, st.lists(HOSTILE).map("".join))
+SCALAR = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), TEXT)
+JSON_VALUE = st.recursive(SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                          st.dictionaries(st.text(), inner, max_size=3)),
+                          max_leaves=8)
+KEYS = st.one_of(st.text(min_size=1), st.sampled_from(sorted(ENVELOPE_FIELDS)))
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(message=st.one_of(TEXT, st.none()), request_id=st.one_of(st.none(), TEXT, st.integers()),
+       metadata=st.dictionaries(KEYS, JSON_VALUE, max_size=4),
+       details=st.lists(st.dictionaries(st.text(), SCALAR, max_size=2), max_size=2),
+       doc_url=st.one_of(st.none(), TEXT))
+def test_to_json_is_json_dumps_of_to_response(
+    message: str | None, request_id: Any, metadata: dict[str, Any], details: list[dict[str, Any]],
+    doc_url: str | None,
+) -> None:
+    error = InvoiceNotFound(message, request_id=request_id, details=details)
+    error.metadata = metadata  # any key, an envelope field's too, which to_response leaves out
+    if doc_url is not None:
+        error.doc_url = doc_url
+    expected = dumps(error.to_response())
+    assert error.to_json() == expected
+    assert error.to_json() == expected  # the cached pieces give the same bytes again
+
+
+def test_to_json_of_an_unknown_code_and_a_non_string_value() -> None:
+    error = ApiError("m", code="from_the_future", status=599, count=3, ok=None)
+    assert error.to_json() == '{"error":{"code":"from_the_future","message":"m","count":3,"ok":null}}'
+
+
+JSON_TEXTS = st.one_of(
+    JSON_VALUE.map(dumps),
+    JSON_VALUE.map(lambda v: json.dumps(v, indent=1)),
+    st.builds(lambda v, a, b: a + json.dumps(v) + b, JSON_VALUE, st.sampled_from(["", " ", "\n\t"]),
+              st.sampled_from(["", " ", "\r\n", "x", "\x0b", "]"])),
+    TEXT,
+)
+
+
+@settings(max_examples=400)
+@given(text=JSON_TEXTS, encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "str"]))
+def test_the_stdlib_parser_is_json_loads(text: str, encoding: str) -> None:
+    try:
+        data: bytes | str = text if encoding == "str" else text.encode(encoding)
+    except UnicodeEncodeError:  # a lone surrogate has no UTF encoding
+        data = text.encode("utf-8", "surrogatepass")
+    try:
+        expected = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        with pytest.raises(type(exc)):
+            errors._parse_json(data)
+        return
+    got = errors._parse_json(data)
+    assert got == expected or (got != got and expected != expected)  # NaN is not equal to itself
+
+
+@pytest.mark.parametrize("loader", ["stdlib", "default"])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fields=st.dictionaries(KEYS, JSON_VALUE, max_size=6),
+       code=st.sampled_from(["invoice_not_found", "nope", 3]))
+def test_from_response_of_text_equals_from_response_of_the_parsed_body(
+    loader: str, fields: dict[str, Any], code: object, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if loader == "stdlib":
+        monkeypatch.setattr(errors, "_loads", errors._parse_json)
+    body = {"error": {"code": code, **fields}}
+    text = dumps(body)
+    data = json.dumps(body, ensure_ascii=True).encode()
+    if loader == "default":  # orjson, when installed, refuses what json takes: lone surrogates, huge integers
+        try:
+            errors._loads(data)
+        except ValueError:
+            assume(False)
+    parsed = json.loads(text)
+    from_text = ApiError.from_response(404, data)
+    from_dict = ApiError.from_response(404, parsed)
+    assert type(from_text) is type(from_dict) and from_text == from_dict
+    assert list(from_text.metadata) == [k for k in parsed["error"] if k not in ENVELOPE_FIELDS]
+    assert parsed == json.loads(text)  # the caller's body is left as it was
+
+
+@pytest.mark.parametrize("body", [b"", b"<html>", b"[1]", b'{"error": 1}', b"\xff", b"[" * 100_000])
+def test_from_response_never_raises_on_a_bad_body(body: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(errors, "_loads", errors._parse_json)
+    error = ApiError.from_response(502, body)
+    assert isinstance(error, ApiError) and error.status == 502 and error.message == "Bad Gateway"
