@@ -2,18 +2,32 @@
 
 Templates do not juggle whitespace; ruff makes the output look hand-written
 (double quotes, wrapped long tuples). It runs as the binary of the ``ruff``
-wheel, on standard input, with ``--isolated`` so that no configuration file
-found near the output can change the bytes, and with errcat's own line length
-and target version, so the result also passes ``ruff format --check`` under
-errcat's pyproject.toml.
+wheel, with ``--isolated`` so that no configuration file found near the output
+can change the bytes, and with errcat's own line length and target version, so
+the result also passes ``ruff format --check`` under errcat's pyproject.toml.
+
+One ruff process formats every module (starting ruff costs more than formatting
+a module), on copies in a private temporary directory, and it runs in the
+background: :func:`start_formatting` returns at once, so the caller renders the
+contracts while ruff works, then asks for the :meth:`Formatting.result`.
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 
-__all__ = ["RUFF_FORMAT_ARGS", "FormattingError", "format_python", "ruff_binary"]
+__all__ = [
+    "RUFF_FORMAT_ARGS",
+    "Formatting",
+    "FormattingError",
+    "format_python",
+    "ruff_binary",
+    "start_formatting",
+]
 
 RUFF_FORMAT_ARGS = ("format", "--isolated", "--line-length=110", "--target-version=py311")
 
@@ -33,16 +47,46 @@ def ruff_binary() -> str:
     return str(ruff_main.find_ruff_bin())
 
 
+class Formatting:
+    """A ``ruff format`` run over some modules, under way in the background."""
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
+        ruff = ruff_binary()
+        self._directory = tempfile.mkdtemp(prefix="errcat-format-")
+        try:
+            # Files named by their position: the generated paths may nest or repeat a name.
+            self._files = {
+                path: Path(self._directory, f"module{index}.py") for index, path in enumerate(sources)
+            }
+            for path, file in self._files.items():
+                file.write_bytes(sources[path].encode("utf-8"))
+            self._process = subprocess.Popen(
+                [ruff, *RUFF_FORMAT_ARGS, "--no-cache", "--quiet", "--", *map(str, self._files.values())],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            )
+        except BaseException:
+            shutil.rmtree(self._directory, ignore_errors=True)
+            raise
+
+    def result(self) -> dict[str, str]:
+        """Each module formatted (path -> text), once ruff is done; :class:`FormattingError` if it failed."""
+        try:
+            _, stderr = self._process.communicate()
+            if self._process.returncode != 0:
+                message = stderr.decode(errors="replace").strip()
+                for path, file in self._files.items():
+                    message = message.replace(str(file), path)
+                raise FormattingError(f"ruff format failed on generated code: {message}")
+            return {path: file.read_bytes().decode("utf-8") for path, file in self._files.items()}
+        finally:
+            shutil.rmtree(self._directory, ignore_errors=True)
+
+
+def start_formatting(sources: Mapping[str, str]) -> Formatting:
+    """Start formatting each module of ``sources`` (path -> text) with ruff, in the background."""
+    return Formatting(sources)
+
+
 def format_python(sources: Mapping[str, str]) -> dict[str, str]:
     """Each module of ``sources`` (path -> text) formatted by ruff."""
-    ruff = ruff_binary()
-    formatted = {}
-    for path, text in sources.items():
-        done = subprocess.run(
-            [ruff, *RUFF_FORMAT_ARGS, f"--stdin-filename={path}", "-"],
-            input=text.encode(), capture_output=True, check=False,
-        )
-        if done.returncode != 0:
-            raise FormattingError(f"ruff format failed on generated {path}: {done.stderr.decode().strip()}")
-        formatted[path] = done.stdout.decode()
-    return formatted
+    return start_formatting(sources).result()

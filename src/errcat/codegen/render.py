@@ -15,19 +15,21 @@ configuration it might find.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import keyword
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
 import jinja2
 
 from errcat._resources import data_dir
 from errcat.catalog.model import ENVELOPE_FIELDS, Catalog, ErrorEntry, class_name
-from errcat.codegen.formatting import format_python
+from errcat.codegen.formatting import Formatting, start_formatting
 
 __all__ = [
     "DEFAULT_COMMAND",
@@ -77,22 +79,31 @@ class Layout:
 
 
 def render_all(catalog: Catalog, layout: Layout) -> dict[str, str]:
-    """Every generated file of ``catalog``: Python modules and contracts."""
-    return {**render_python(catalog, layout), **render_schemas(catalog, layout)}
+    """Every generated file of ``catalog``: Python modules and contracts.
+
+    ruff formats the Python modules in the background while the contracts render.
+    """
+    formatting, extra = _start_python(catalog, layout)
+    schemas = render_schemas(catalog, layout)
+    return {**formatting.result(), **extra, **schemas}
 
 
 def render_python(catalog: Catalog, layout: Layout) -> dict[str, str]:
     """The generated Python modules (formatted with ruff), by path."""
+    formatting, extra = _start_python(catalog, layout)
+    return {**formatting.result(), **extra}
+
+
+def _start_python(catalog: Catalog, layout: Layout) -> tuple[Formatting, dict[str, str]]:
+    """The Python modules rendered and their formatting started; the files that need none."""
     env = _environment()
     context = _python_context(catalog, layout)
     names = [*PYTHON_TEMPLATES, "__init__.py"] if layout.standalone else list(PYTHON_TEMPLATES)
     rendered = {
         f"{layout.python_dir}/{name}": env.get_template(f"python/{name}.j2").render(context) for name in names
     }
-    files = format_python(rendered)
-    if layout.standalone:
-        files[f"{layout.python_dir}/py.typed"] = ""
-    return files
+    extra = {f"{layout.python_dir}/py.typed": ""} if layout.standalone else {}
+    return start_formatting(rendered), extra
 
 
 def render_schemas(catalog: Catalog, layout: Layout) -> dict[str, str]:
@@ -161,7 +172,9 @@ def yaml_string(text: str) -> str:
     JSON's escapes, except that characters beyond U+FFFF are written ``\\UXXXXXXXX``:
     YAML reads a JSON surrogate pair as two lone surrogates.
     """
-    escaped = json.dumps(text, ensure_ascii=False)
+    if text.isascii():  # the common case, in C: JSON's escapes are YAML's; DEL is the one left to escape
+        return encode_basestring_ascii(text).replace("\x7f", "\\u007f")
+    escaped = encode_basestring(text)
     return "".join(
         ch if " " <= ch <= "~" else f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
         for ch in escaped
@@ -189,15 +202,22 @@ def yaml_value(value: object) -> str:
     return json_value(value)
 
 
+#: The settings of the template environment (they shape the compiled templates, so they key their cache).
+_ENVIRONMENT_OPTIONS: dict[str, Any] = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+    "autoescape": False,  # nothing here is HTML; each value is escaped by a filter for its language
+}
+
+
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(data_dir("generators"))),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
-        autoescape=False,  # nothing here is HTML; each value is escaped by a filter for its language
+        bytecode_cache=_bytecode_cache(),
+        **_ENVIRONMENT_OPTIONS,
     )
     env.filters.update(
         py=py_literal,
@@ -208,6 +228,37 @@ def _environment() -> jinja2.Environment:
         yaml=yaml_value,
     )
     return env
+
+
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja2's file cache of compiled templates, where a failed write only costs the next run time."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """A cache of compiled templates in the user's cache directory, or none when it cannot be made.
+
+    Compiling the templates costs more than rendering them for a small catalog, so
+    each run after the first loads them compiled. Jinja2 checks each entry against
+    the template's source and the Python version; the directory's name adds
+    Jinja2's version and the environment's settings, which also shape the code.
+    """
+    import hashlib
+    import os
+    import sys
+    from pathlib import Path
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    key = repr((jinja2.__version__, sys.version, sorted(_ENVIRONMENT_OPTIONS.items()), "StrictUndefined"))
+    directory = Path(base, "errcat", "jinja2-" + hashlib.sha256(key.encode()).hexdigest()[:16])
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _QuietBytecodeCache(str(directory))
 
 
 # --- template contexts ----------------------------------------------------------------------
