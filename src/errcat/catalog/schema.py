@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -123,6 +124,13 @@ def _translate(doc: Document, error: Any) -> Iterator[Diagnostic]:
     value = error.instance
     shown = _show(value)
     description = schema.get("description", "")
+    written = _value_at(doc.data, path)
+    if isinstance(written, float) and not math.isfinite(written):  # the validator sees NaN and inf as null
+        text = ".nan" if math.isnan(written) else ("-.inf" if written < 0 else ".inf")
+        expected = _expected_types(schema)
+        hint = "write a finite number" if "number" in expected or "integer" in expected else "quote the value"
+        yield at(path, f"{where} must be {expected}, not {text}", hint)
+        return
 
     if kind_name == "Type":
         expected = _expected_types(schema)
@@ -159,6 +167,15 @@ def _translate(doc: Document, error: Any) -> Iterator[Diagnostic]:
         yield at(path, f"{where} lists the same item twice", description)
     else:
         yield at(path, f"{where}: {error.message}", description)
+
+
+def _value_at(data: Any, path: Path) -> Any:
+    for step in path:
+        try:
+            data = data[step]
+        except (LookupError, TypeError):
+            return None
+    return data
 
 
 def _show(value: Any) -> str:
