@@ -93,12 +93,12 @@ def test_from_response_of_text_equals_from_response_of_the_parsed_body(
     body = {"error": {"code": code, **fields}}
     text = dumps(body)
     data = json.dumps(body, ensure_ascii=True).encode()
-    if loader == "default":  # orjson, when installed, refuses what json takes: lone surrogates, huge integers
+    parsed = json.loads(text)
+    if loader == "default":  # orjson (when installed) differs: lone surrogates, integers past 64 bits
         try:
-            errors._loads(data)
+            assume(errors._loads(data) == parsed)
         except ValueError:
             assume(False)
-    parsed = json.loads(text)
     from_text = ApiError.from_response(404, data)
     from_dict = ApiError.from_response(404, parsed)
     assert type(from_text) is type(from_dict) and from_text == from_dict
