@@ -96,7 +96,7 @@ def test_from_response_of_text_equals_from_response_of_the_parsed_body(
     parsed = json.loads(text)
     if loader == "default":  # orjson (when installed) differs: lone surrogates, integers past 64 bits
         try:
-            assume(errors._loads(data) == parsed)
+            assume(dumps(errors._loads(data)) == dumps(parsed))  # 2.0**64 == 2**64, yet they differ
         except ValueError:
             assume(False)
     from_text = ApiError.from_response(404, data)
