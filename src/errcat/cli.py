@@ -122,6 +122,23 @@ def build_parser() -> argparse.ArgumentParser:
                       help="markdown suits a pull-request comment")
     diff.set_defaults(handler=cmd_diff)
 
+    docs = sub.add_parser("docs", help="build or serve the reference site")
+    docs_sub = docs.add_subparsers(title="docs commands", metavar="COMMAND")
+    docs_build = docs_sub.add_parser(
+        "build", parents=[catalog_option], help="render the site's pages and run mkdocs build --strict",
+        description="Render the reference site's pages from the catalog into SITE/docs, then run the real "
+        "'mkdocs build --strict' into SITE/build. With --check, write nothing and exit 1 when the "
+        "committed pages differ from what the catalog produces.",
+    )
+    docs_build.add_argument("--site", metavar="DIR", default="site", help="the MkDocs project (default: site)")
+    docs_build.add_argument("--check", action="store_true", help="report drift of the pages instead of writing")
+    docs_build.set_defaults(handler=cmd_docs_build)
+    docs_serve = docs_sub.add_parser("serve", parents=[catalog_option],
+                                     help="render the pages and serve the site with live reload, for authors")
+    docs_serve.add_argument("--site", metavar="DIR", default="site", help="the MkDocs project (default: site)")
+    docs_serve.add_argument("--dev-addr", metavar="HOST:PORT", default="127.0.0.1:8000")
+    docs_serve.set_defaults(handler=cmd_docs_serve)
+
     return parser
 
 
@@ -369,6 +386,62 @@ def cmd_list(args: argparse.Namespace) -> int:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         print(printable("  ".join([*cells, row[-1]])))
     return EXIT_OK
+
+
+# --- docs -----------------------------------------------------------------------------------
+
+
+def _render_docs(args: argparse.Namespace) -> tuple[Any, dict[str, str], dict[str, Path]] | None:
+    path = catalog_path(args)
+    site = _toolchain("errcat.site")
+    _toolchain("mkdocs")
+    catalog = load_or_report(path)
+    if catalog is None:
+        return None
+    from errcat._resources import data_dir
+
+    schemas = data_dir("schemas")
+    contracts = site.contracts_in(schemas, tuple(site.CONTRACT_FILES))
+    command = "errcat docs build" + (f" --catalog {path}" if path != DEFAULT_CATALOG else "")
+    files = site.render_site(catalog, site.SiteOptions(command=command, contracts=contracts))
+    return site, files, {name: schemas / name for name in contracts}
+
+
+def cmd_docs_build(args: argparse.Namespace) -> int:
+    rendered = _render_docs(args)
+    if rendered is None:
+        return _load_failed(catalog_path(args))
+    site, files, contracts = rendered
+    site_dir = Path(args.site)
+    if args.check:
+        drifts = site.check_site(files, site_dir)
+        for drift in drifts:
+            sys.stdout.write(drift.diff)
+        if drifts:
+            print(f"errcat: {len(drifts)} site file(s) differ from {catalog_path(args)}: "
+                  + ", ".join(d.path for d in drifts[:10]) + (" ..." if len(drifts) > 10 else "")
+                  + "; run 'errcat docs build' and commit the result", file=sys.stderr)
+            return EXIT_FAILED
+        return EXIT_OK
+    written = site.write_site(files, site_dir, contracts)
+    try:
+        output = site.build_site(site_dir)
+    except site.BuildFailed as exc:
+        print(printable(f"errcat: mkdocs build --strict failed:\n{exc}"), file=sys.stderr)
+        return EXIT_FAILED
+    print(f"errcat: {len(written.changed)} of {len(files)} page file(s) updated, "
+          f"{len(written.removed)} removed; site built in {output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_docs_serve(args: argparse.Namespace) -> int:
+    rendered = _render_docs(args)
+    if rendered is None:
+        return _load_failed(catalog_path(args))
+    site, files, contracts = rendered
+    site.write_site(files, Path(args.site), contracts)
+    result: int = site.serve_site(Path(args.site), args.dev_addr)
+    return result
 
 
 # --- diff -----------------------------------------------------------------------------------

@@ -1,0 +1,270 @@
+"""The site renderer: the catalog model in, the MkDocs project's files out.
+
+:func:`render_site` is pure: ``Catalog -> {path relative to the site directory: text}``.
+It gives ``mkdocs.yml`` and every page under ``docs/``; it reads no YAML and no file
+but its own Jinja2 templates (``generators/site/``) and the Python examples shipped
+beside them.
+
+Layout (chosen by measuring, see ``benchmarks/bench_site.py``): every code's full
+entry lives under a stable anchor on its category's page (``categories/<id>/#<code>``),
+and the URL the catalog promises, ``codes/<code>/``, is a small static page that
+names the code, its status and title and forwards to that anchor. MkDocs renders a
+handful of pages whatever the catalog's size, so a 3,000-code catalog builds in a few
+seconds instead of one Material page per code.
+
+Catalog text is data. The templates run with autoescape, so every value is
+HTML-escaped; bidirectional controls are shown as ``<U+202E>`` rather than obeyed
+(:func:`visible_text`). Catalog text only ever lands in raw HTML blocks, which
+Python-Markdown passes through untouched, never in Markdown syntax; page titles reach
+MkDocs through front matter as escaped HTML inside a JSON string (:func:`front_matter`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from functools import cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from errcat._resources import data_dir
+from errcat.catalog.model import Catalog, ErrorEntry, changelog
+
+__all__ = [
+    "CONTRACT_FILES",
+    "DEFAULT_COMMAND",
+    "RETRY_ADVICE",
+    "SiteOptions",
+    "catalog_export",
+    "category_page",
+    "front_matter",
+    "render_site",
+    "visible_text",
+]
+
+DEFAULT_COMMAND = "errcat docs build"
+
+#: The published contracts the site offers for download when they exist: name -> description.
+CONTRACT_FILES = {
+    "error-response.schema.json": "JSON Schema (draft 2020-12) of the error response body",
+    "openapi-errors.yaml": "OpenAPI 3.1 components: the error schemas and one response per status",
+}
+
+RETRY_ADVICE = {
+    "backoff": "Retry with exponential backoff, honouring Retry-After.",
+    "refresh_credentials": "Refresh the access token once, then repeat the request.",
+    "use_existing_resource": "Do not retry: the resource already exists; use the one named in the metadata.",
+    "do_not_retry": "Do not retry: the same request gets the same answer until it is fixed.",
+}
+
+#: Characters that reorder or hide text: shown as ``<U+XXXX>`` instead of obeyed.
+_INVISIBLE = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u2028\u2029"
+)
+
+_EXAMPLES = "site/examples"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteOptions:
+    """What the pages say about their surroundings."""
+
+    command: str = DEFAULT_COMMAND
+    #: The contract files (names of :data:`CONTRACT_FILES`) that will be downloadable.
+    contracts: tuple[str, ...] = ()
+
+
+def render_site(catalog: Catalog, options: SiteOptions | None = None) -> dict[str, str]:
+    """Every file of the MkDocs project for ``catalog``, by path relative to the site directory."""
+    options = options or SiteOptions()
+    env = _environment()
+    context = _context(catalog, options)
+    pages = {
+        "mkdocs.yml": "mkdocs.yml.j2",
+        "docs/index.md": "index.md.j2",
+        "docs/statuses.md": "statuses.md.j2",
+        "docs/codes/index.md": "codes.md.j2",
+        "docs/retry.md": "retry.md.j2",
+        "docs/logging.md": "logging.md.j2",
+        "docs/scenarios.md": "scenarios.md.j2",
+        "docs/changelog.md": "changelog.md.j2",
+        "docs/stylesheets/errcat.css": "errcat.css.j2",
+    }
+    files = {path: env.get_template(f"site/{name}").render(context) for path, name in pages.items()}
+    category_template = env.get_template("site/category.md.j2")
+    for group in context["groups"]:
+        files[category_page(group["category"].id)] = category_template.render(context, group=group)
+    redirect = env.get_template("site/code.html.j2")
+    for entry in catalog.errors:
+        files[f"docs/codes/{entry.code}/index.html"] = redirect.render(context, entry=entry)
+    files["docs/downloads/catalog.json"] = catalog_export(catalog)
+    return dict(sorted(files.items()))
+
+
+def category_page(category_id: str) -> str:
+    """The Markdown page (relative to the site directory) that holds a category's codes."""
+    return f"docs/categories/{category_id}.md"
+
+
+# --- filters: catalog text made safe ------------------------------------------------------------
+
+
+def visible_text(value: str) -> str:
+    """``value`` with bidirectional controls and line separators written out as ``<U+XXXX>``."""
+    if not any(ch in _INVISIBLE for ch in value):
+        return value
+    return "".join(f"<U+{ord(ch):04X}>" if ch in _INVISIBLE else ch for ch in value)
+
+
+def front_matter(title: str) -> Markup:
+    """A page title for YAML front matter: HTML-escaped (Material prints it as HTML), JSON-quoted."""
+    return Markup(json.dumps(str(escape(visible_text(title)))))
+
+
+def _finalize(value: object) -> object:
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible_text(value)
+    return value
+
+
+def _json_block(value: object) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+# --- the context: everything sorted and prepared, so the templates stay dumb ------------------
+
+
+def _context(catalog: Catalog, options: SiteOptions) -> dict[str, Any]:
+    statuses = {s.status: s for s in catalog.statuses}
+    groups = []
+    category_of: dict[str, str] = {}
+    for category in catalog.categories:
+        entries = sorted(catalog.errors_in(category.id), key=lambda e: e.code)
+        groups.append({"category": category, "entries": entries})
+        category_of.update((e.code, category.id) for e in entries)
+    showcase = next((e for e in catalog.errors if e.example.details and not e.is_retired), None)
+    showcase = showcase or next((e for e in catalog.errors if not e.is_retired), catalog.errors[0])
+    backoff = catalog.retry_policy.backoff
+    retries = max(backoff.max_attempts - 1, 0)
+    delays = [backoff.delay(n) for n in range(1, retries + 1)]
+    worked = [
+        {"retry": n, "attempt": n + 1, "delay": delay, "total": sum(delays[:n])}
+        for n, delay in enumerate(delays, start=1)
+    ]
+    by_strategy = {
+        strategy: sorted((e for e in catalog.errors if e.retry.strategy == strategy), key=lambda e: e.code)
+        for strategy in RETRY_ADVICE
+    }
+    return {
+        "catalog": catalog,
+        "api": catalog.api,
+        "banner": {"source": catalog.source, "sha256": catalog.sha256, "command": options.command},
+        "statuses": sorted(catalog.statuses, key=lambda s: s.status),
+        "status_of": statuses,
+        "groups": groups,
+        "category_of": category_of,
+        "showcase": showcase,
+        "showcase_status": statuses[showcase.status],
+        "contracts": [(name, CONTRACT_FILES[name]) for name in sorted(options.contracts)],
+        "retry_advice": RETRY_ADVICE,
+        "by_strategy": by_strategy,
+        "retry_statuses": [
+            {"status": statuses[s], "codes": sorted(e.code for e in catalog.errors if e.status == s)}
+            for s in sorted(catalog.retry_policy.retry_statuses)
+        ],
+        "retry_after_codes": sorted(
+            (e for e in catalog.errors if e.retry.retry_after_seconds is not None), key=lambda e: e.code
+        ),
+        "worked": worked,
+        "releases": changelog(catalog),
+        "examples": _examples(catalog),
+    }
+
+
+def _examples(catalog: Catalog) -> dict[str, Markup]:
+    """The Python examples that apply: ``retry``, ``logging`` and one per scenario id that has one.
+
+    They are errcat's own code, shown in fenced blocks (Markdown escapes their text), and
+    they use errcat's public API against the shipped catalog, so they appear only when the
+    codes they name exist in the catalog being rendered.
+    """
+    codes = {e.code for e in catalog.errors}
+    found: dict[str, Markup] = {}
+    for path in sorted((data_dir("generators") / _EXAMPLES).glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        needs = _example_needs(text)
+        if needs <= codes:
+            shown = "\n".join(line for line in text.splitlines() if not line.startswith("# needs:"))
+            found[path.stem] = Markup(shown.strip("\n"))
+    return found
+
+
+def _example_needs(text: str) -> set[str]:
+    """The codes an example names on its ``# needs:`` line."""
+    for line in text.splitlines():
+        if line.startswith("# needs:"):
+            return set(line.removeprefix("# needs:").split())
+    return set()
+
+
+def catalog_export(catalog: Catalog) -> str:
+    """The whole catalog as one JSON document, for tools (the site's ``downloads/catalog.json``)."""
+    errors = []
+    for entry in catalog.errors:
+        data = asdict(entry)
+        del data["line"]  # a position in the source file, not part of the catalog
+        data["metadata"] = [{"name": n, "description": d} for n, d in entry.metadata]
+        data["example"] = entry.example_body()
+        data["lifecycle"] = entry.lifecycle
+        errors.append(data)
+    document = {
+        "api": asdict(catalog.api),
+        "source_sha256": catalog.sha256,
+        "statuses": [asdict(s) for s in sorted(catalog.statuses, key=lambda s: s.status)],
+        "categories": [asdict(c) for c in catalog.categories],
+        "errors": sorted(errors, key=lambda e: e["code"]),
+        "retry_policy": asdict(catalog.retry_policy),
+        "logging": asdict(catalog.logging),
+        "scenarios": [asdict(s) for s in catalog.scenarios],
+        "links": [asdict(link) for link in catalog.links],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _code_href(code: str, category_of: Mapping[str, str], root: str, here: str | None = None) -> str:
+    """The link to a code's entry from a page ``root`` below the site root (on category ``here``)."""
+    category = category_of[code]
+    if here == category:
+        return f"#{code}"
+    return f"{root}categories/{category}/#{code}"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(data_dir("generators"))),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        front_matter=front_matter,
+        json_block=_json_block,
+        seconds=_seconds,
+    )
+    env.globals.update(code_href=_code_href, join_codes=_join_codes)
+    return env
+
+
+def _join_codes(codes: Iterable[str]) -> str:
+    return ", ".join(codes)
