@@ -90,7 +90,9 @@ def test_every_internal_link_of_the_built_site_resolves(built_site: Path) -> Non
             if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:", "data:")):
                 continue
             base = source.parent.relative_to(built_site).as_posix()
-            target_path = posixpath.normpath(posixpath.join(base, unquote(parts.path))) if parts.path else None
+            target_path = (
+                posixpath.normpath(posixpath.join(base, unquote(parts.path))) if parts.path else None
+            )
             target = built_site / target_path if target_path else source
             if target.is_dir():
                 target = target / "index.html"
@@ -106,7 +108,9 @@ def test_every_internal_link_of_the_built_site_resolves(built_site: Path) -> Non
     assert broken == []
 
 
-def test_contracts_and_the_catalog_export_are_downloadable(built_site: Path, site_url: str, page: Any) -> None:
+def test_contracts_and_the_catalog_export_are_downloadable(
+    built_site: Path, site_url: str, page: Any
+) -> None:
     home = (built_site / "index.html").read_text(encoding="utf-8")
     for name in ("catalog.json", "error-response.schema.json", "openapi-errors.yaml"):
         assert f'href="downloads/{name}"' in home

@@ -1,4 +1,4 @@
-"""The site renderer: committed pages in step with the catalog, tidy both ways, data it shows, examples run."""
+"""The site renderer: pages in step with the catalog, tidy both ways, the data it shows, examples that run."""
 
 from __future__ import annotations
 
@@ -21,12 +21,19 @@ def _shipped_files(catalog: Catalog) -> dict[str, str]:
 
 def test_committed_pages_match_the_catalog(shipped_catalog: Catalog) -> None:
     drifts = check_site(_shipped_files(shipped_catalog), ROOT / "site")
-    assert not drifts, "site/ is stale; run 'errcat docs build' and commit:\n" + "".join(d.diff for d in drifts)
+    assert not drifts, "site/ is stale; run 'errcat docs build' and commit:\n" + "".join(
+        d.diff for d in drifts
+    )
 
 
 def test_cli_check_reports_no_drift_in_the_repository() -> None:
-    done = subprocess.run([sys.executable, "-m", "errcat", "docs", "build", "--check"], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "errcat", "docs", "build", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -34,7 +41,9 @@ def test_rendering_is_deterministic(shipped_catalog: Catalog) -> None:
     assert _shipped_files(shipped_catalog) == _shipped_files(shipped_catalog)
 
 
-def test_every_code_has_a_page_and_an_anchor_and_every_page_belongs_to_a_code(shipped_catalog: Catalog) -> None:
+def test_every_code_has_a_page_and_an_anchor_and_every_page_belongs_to_a_code(
+    shipped_catalog: Catalog,
+) -> None:
     files = _shipped_files(shipped_catalog)
     codes = {e.code for e in shipped_catalog.errors}
     stubs = {m.group(1) for path in files if (m := re.fullmatch(r"docs/codes/([^/]+)/index\.html", path))}
@@ -70,7 +79,10 @@ def test_the_json_export_is_the_whole_catalog(shipped_catalog: Catalog) -> None:
         assert data["example"] == entry.example_body()
         assert data["doc_url"] == entry.doc_url and data["status"] == entry.status
         assert [m["name"] for m in data["metadata"]] == list(entry.metadata_keys)
-    assert exported["retry_policy"]["backoff"]["max_attempts"] == shipped_catalog.retry_policy.backoff.max_attempts
+    assert (
+        exported["retry_policy"]["backoff"]["max_attempts"]
+        == shipped_catalog.retry_policy.backoff.max_attempts
+    )
     assert [s["status"] for s in exported["statuses"]] == sorted(s.status for s in shipped_catalog.statuses)
 
 
@@ -115,12 +127,15 @@ def test_python_examples_in_the_pages_run(shipped_catalog: Catalog, tmp_path: Pa
     for index, (path, block) in enumerate(blocks):
         script = tmp_path / f"example_{index}.py"
         script.write_text(block, encoding="utf-8")
-        done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(
+            [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, check=False
+        )
         assert done.returncode == 0, f"the example in {path} fails:\n{block}\n{done.stderr}"
 
 
-def test_write_site_removes_pages_the_catalog_no_longer_produces(shipped_catalog: Catalog, tmp_path: Path) -> None:
+def test_write_site_removes_pages_the_catalog_no_longer_produces(
+    shipped_catalog: Catalog, tmp_path: Path
+) -> None:
     files = render_site(shipped_catalog)
     write_site(files, tmp_path, {})
     stale = tmp_path / "docs/codes/gone_code/index.html"

@@ -12,7 +12,15 @@ them atomically, copies the published contracts for download and runs the real
 
 from __future__ import annotations
 
-from errcat.site.build import BuildFailed, SiteBuild, build_site, check_site, contracts_in, serve_site, write_site
+from errcat.site.build import (
+    BuildFailed,
+    SiteBuild,
+    build_site,
+    check_site,
+    contracts_in,
+    serve_site,
+    write_site,
+)
 from errcat.site.render import CONTRACT_FILES, SiteOptions, render_site
 
 __all__ = [

@@ -90,7 +90,9 @@ def build_site(site_dir: Path, output: Path | None = None) -> Path:
     if output.exists():
         shutil.rmtree(output)
     done = subprocess.run(
-        _mkdocs("build", "--strict", "--quiet", "-f", str(site_dir / "mkdocs.yml"), "-d", str(output.resolve())),
+        _mkdocs(
+            "build", "--strict", "--quiet", "-f", str(site_dir / "mkdocs.yml"), "-d", str(output.resolve())
+        ),
         capture_output=True,
         text=True,
         env=_environment(),

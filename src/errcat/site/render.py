@@ -13,7 +13,7 @@ handful of pages whatever the catalog's size, so a 3,000-code catalog builds in 
 seconds instead of one Material page per code.
 
 Catalog text is data. The templates run with autoescape, so every value is
-HTML-escaped; bidirectional controls are shown as ``<U+202E>`` rather than obeyed
+HTML-escaped; control and bidirectional characters are shown as ``<U+202E>`` rather than obeyed
 (:func:`visible_text`). Catalog text only ever lands in raw HTML blocks, which
 Python-Markdown passes through untouched, never in Markdown syntax; page titles reach
 MkDocs through front matter as escaped HTML inside a JSON string (:func:`front_matter`).
@@ -31,7 +31,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from errcat._resources import data_dir
-from errcat.catalog.model import Catalog, ErrorEntry, changelog
+from errcat.catalog.model import Catalog, changelog
 
 __all__ = [
     "CONTRACT_FILES",
@@ -59,11 +59,6 @@ RETRY_ADVICE = {
     "use_existing_resource": "Do not retry: the resource already exists; use the one named in the metadata.",
     "do_not_retry": "Do not retry: the same request gets the same answer until it is fixed.",
 }
-
-#: Characters that reorder or hide text: shown as ``<U+XXXX>`` instead of obeyed.
-_INVISIBLE = frozenset(
-    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u2028\u2029"
-)
 
 _EXAMPLES = "site/examples"
 
@@ -113,10 +108,14 @@ def category_page(category_id: str) -> str:
 
 
 def visible_text(value: str) -> str:
-    """``value`` with bidirectional controls and line separators written out as ``<U+XXXX>``."""
-    if not any(ch in _INVISIBLE for ch in value):
+    """``value`` with control and format characters written out as ``<U+XXXX>`` instead of obeyed.
+
+    That covers bidirectional overrides (U+202E), line separators (U+2028) and the
+    control characters Python-Markdown uses internally; newlines and tabs stay.
+    """
+    if value.isprintable():
         return value
-    return "".join(f"<U+{ord(ch):04X}>" if ch in _INVISIBLE else ch for ch in value)
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else f"<U+{ord(ch):04X}>" for ch in value)
 
 
 def front_matter(title: str) -> Markup:

@@ -1,0 +1,110 @@
+"""Site build time: errcat's layout against the naive one-page-per-code layout, same content, same run.
+
+``python benchmarks/bench_site.py [--quick]``. For the shipped catalog and synthetic catalogs of
+300 and 3,000 codes (``benchmarks/synthetic.py``) it times, in the same run:
+
+- errcat: render the pages, write them, run the real ``mkdocs build --strict`` (the whole
+  ``errcat docs build``): each code's entry under an anchor of its category page, plus a small
+  static page at ``codes/<code>/`` that forwards there;
+- naive: the same entries split into one Material page per code at ``codes/<code>/``, with a
+  navigation listing every page (what makes MkDocs quadratic); at 3,000 codes that takes minutes,
+  so there the naive figure is one page per code with navigation left out (still linear).
+
+Medians of several runs (one run at 3,000 codes); seconds per 1,000 codes beside each.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from synthetic import synthetic_catalog  # noqa: E402
+
+from errcat.catalog import load_bytes  # noqa: E402
+from errcat.catalog.model import Catalog  # noqa: E402
+from errcat.site import build_site, render_site, write_site  # noqa: E402
+
+
+def errcat_build(catalog: Catalog, site: Path) -> None:
+    write_site(render_site(catalog), site, {})
+    build_site(site)
+
+
+def naive_build(catalog: Catalog, site: Path, *, full_nav: bool) -> None:
+    files = render_site(catalog)
+    pages: dict[str, str] = {}
+    for path, text in files.items():
+        if path.startswith("docs/categories/"):
+            for code, body in re.findall(r"^## (\S+) \{#\S+\}\n(.*?)(?=^## |\Z)", text, flags=re.M | re.S):
+                pages[f"docs/codes/{code}/index.md"] = f"# {code}\n\n{body}"
+        elif not (path.startswith("docs/codes/") and path.endswith(".html")):
+            pages[path] = text
+    pages = {p: t for p, t in pages.items() if not p.startswith("docs/categories/")}
+    config = files["mkdocs.yml"].split("\nnav:\n")[0] + "\nnav:\n  - Home: index.md\n"
+    config = config.replace("    omitted_files: warn", "    omitted_files: ignore")
+    config = re.sub(r"    anchors: warn|    unrecognized_links: warn", "    anchors: ignore", config)
+    if full_nav:
+        config += "  - Error codes:\n" + "".join(
+            f"      - codes/{e.code}/index.md\n" for e in sorted(catalog.errors, key=lambda e: e.code)
+        )
+    pages["mkdocs.yml"] = config
+    write_site(pages, site, {})
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site / "mkdocs.yml")],
+        check=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+    )
+
+
+def timed(build: object, catalog: Catalog, repeats: int, **options: bool) -> float:
+    runs = []
+    for _ in range(repeats):
+        site = Path(tempfile.mkdtemp(prefix="bench-site-"))
+        try:
+            start = time.perf_counter()
+            build(catalog, site, **options)  # type: ignore[operator]
+            runs.append(time.perf_counter() - start)
+        finally:
+            shutil.rmtree(site)
+    return statistics.median(runs)
+
+
+def main(argv: list[str]) -> int:
+    quick = "--quick" in argv
+    shipped = (HERE.parent / "catalog" / "errors.yaml").read_bytes()
+    cases = [("shipped", shipped, 3), ("300", synthetic_catalog(300).encode(), 3)]
+    if not quick:
+        cases.append(("3000", synthetic_catalog(3000).encode(), 1))
+    print(
+        f"{'catalog':>8} {'codes':>6} | {'errcat s':>9} {'s/1k':>7} | {'naive s':>8} {'s/1k':>7} "
+        f"{'naive layout':<22} | {'ratio':>6}"
+    )
+    for name, raw, repeats in cases:
+        result = load_bytes(raw, f"{name}.yaml")
+        assert result.catalog is not None, result.diagnostics
+        catalog = result.catalog
+        n = len(catalog.errors)
+        ours = timed(errcat_build, catalog, repeats)
+        full_nav = n <= 300
+        naive = timed(naive_build, catalog, repeats, full_nav=full_nav)
+        layout = "page/code, full nav" if full_nav else "page/code, no nav"
+        print(
+            f"{name:>8} {n:>6} | {ours:>9.2f} {ours * 1000 / n:>7.2f} | {naive:>8.2f} "
+            f"{naive * 1000 / n:>7.2f} {layout:<22} | {naive / ours:>5.1f}x",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
