@@ -41,6 +41,20 @@ def test_secrets_are_redacted_wherever_they_hide(value: object) -> None:
     assert REDACTED in json.dumps(out)
 
 
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "The access token is invalid or has expired.",
+        "Never log Bearer tokens or Basic credentials.",
+        "Include a valid Bearer token in the Authorization header.",
+    ],
+)
+def test_prose_about_tokens_is_left_alone(prose: str) -> None:
+    assert redact(prose) == prose
+    for member in codes.ErrorCode:  # the catalog's own messages survive logging
+        assert redact(member.message) == member.message
+
+
 def test_redaction_keeps_everything_else_and_never_mutates() -> None:
     original = {
         "headers": {"Authorization": f"Bearer {SECRET}", "Accept": "application/json"},
