@@ -67,7 +67,9 @@ class _Redactor:
         )
         # A credential after an auth scheme: it must hold a digit or a symbol, so that prose such as
         # "Bearer tokens" or "the access token is invalid" stays as written.
-        self.schemes = re.compile(r"(?i)\b(Bearer|Basic)\s+(?=[A-Za-z]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{4,}")
+        self.schemes = re.compile(
+            r"(?i)\b(Bearer|Basic)\s+(?=[A-Za-z._~+/=-]*(?:[0-9_~+/=-]|\.[A-Za-z0-9]))[A-Za-z0-9._~+/=-]{4,}"
+        )
         self.userinfo = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
 
     def text(self, value: str) -> str:
