@@ -80,7 +80,9 @@ def _parse(path: Path) -> _Links:
     return links
 
 
-def test_every_internal_link_of_the_built_site_resolves(built_site: Path) -> None:
+def test_every_internal_link_of_the_built_site_resolves(shipped_catalog: Catalog, built_site: Path) -> None:
+    # 404.html links absolutely, below the path of the site's URL (/errors/ for the shipped catalog).
+    prefix = urlsplit(shipped_catalog.api.docs_url).path.rstrip("/") + "/"
     parsed = {p: _parse(p) for p in built_site.rglob("*.html")}
     checked = 0
     broken = []
@@ -90,6 +92,9 @@ def test_every_internal_link_of_the_built_site_resolves(built_site: Path) -> Non
             if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:", "data:")):
                 continue
             base = source.parent.relative_to(built_site).as_posix()
+            if parts.path.startswith("/"):
+                assert parts.path.startswith(prefix), f"{source}: {href} is outside the site"
+                base, parts = "", parts._replace(path=parts.path.removeprefix(prefix) or "./")
             target_path = (
                 posixpath.normpath(posixpath.join(base, unquote(parts.path))) if parts.path else None
             )
