@@ -49,8 +49,8 @@ from typing import Any, TypeVar
 
 __all__ = [
     "Action",
-    "RetryError",
     "RetryPolicy",
+    "backoff_delay",
     "existing_resource_hint",
     "parse_retry_after",
     "should_retry",
@@ -69,15 +69,6 @@ class Action(enum.StrEnum):
     REFRESH = "refresh_credentials"
     USE_EXISTING = "use_existing_resource"
     STOP = "do_not_retry"
-
-
-class RetryError(Exception):
-    """The retries ran out; ``last`` is the final failure (an exception or a response)."""
-
-    def __init__(self, message: str, *, attempts: int, last: object) -> None:
-        super().__init__(message)
-        self.attempts = attempts
-        self.last = last
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +109,7 @@ class RetryPolicy:
 
     def delay(self, retry: int) -> float:
         """The nominal wait before retry number ``retry`` (1 for the first retry), before jitter."""
-        if retry < 1:
-            raise ValueError("retries are counted from 1")
-        return float(min(self.max_delay, self.base_delay * self.multiplier ** (retry - 1)))
+        return backoff_delay(retry, self.base_delay, self.multiplier, self.max_delay)
 
     def delays(self) -> tuple[float, ...]:
         """The nominal waits before each retry the policy allows (``max_attempts - 1`` of them)."""
@@ -255,6 +244,17 @@ class _Loop:
             return None
         self.retries += 1
         return self.policy.wait(self.retries, retry_after_of(failure), random)
+
+
+def backoff_delay(retry: int, base: float, multiplier: float, cap: float) -> float:
+    """Exponential backoff: ``min(cap, base * multiplier ** (retry - 1))`` for retry 1, 2, ...
+
+    The one formula behind every schedule: the retry loops here and the reference
+    site's table of delays (through the catalog model) both call it.
+    """
+    if retry < 1:
+        raise ValueError("retries are counted from 1")
+    return float(min(cap, base * multiplier ** (retry - 1)))
 
 
 def should_retry(outcome: object, policy: RetryPolicy | None = None) -> bool:
