@@ -13,7 +13,6 @@ with a unified diff.
 
 from __future__ import annotations
 
-import difflib
 import os
 import tempfile
 from collections.abc import Mapping
@@ -40,6 +39,8 @@ def _read(path: Path) -> str | None:
 
 def check(files: Mapping[str, str], root: Path) -> list[Drift]:
     """The files under ``root`` that differ from ``files`` (path -> text), sorted by path."""
+    import difflib  # only --check needs it; plain generation skips the import
+
     drifts = []
     for path in sorted(files):
         current = _read(root / path)
