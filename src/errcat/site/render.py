@@ -40,6 +40,7 @@ __all__ = [
     "SiteOptions",
     "catalog_export",
     "category_page",
+    "element_text",
     "front_matter",
     "render_site",
     "visible_text",
@@ -113,8 +114,8 @@ def visible_text(value: str) -> str:
     That covers bidirectional overrides (U+202E), line separators (U+2028) and the
     control characters Python-Markdown uses internally; newlines and tabs stay.
     """
-    if value.isprintable():
-        return value
+    if value.isprintable() or value.replace("\n", "").replace("\t", "").isprintable():
+        return value  # the common case, without a Python loop over every character
     return "".join(ch if ch.isprintable() or ch in "\n\t" else f"<U+{ord(ch):04X}>" for ch in value)
 
 
@@ -129,8 +130,19 @@ def _finalize(value: object) -> object:
     return value
 
 
-def _json_block(value: object) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)
+def element_text(value: str) -> Markup:
+    """``value`` escaped for the content of an element (not an attribute): only ``&``, ``<`` and ``>``.
+
+    Quotes are harmless between tags, and leaving them as they are keeps the HTML
+    parsers of the build (Python-Markdown's, MkDocs', Material's search) from handling
+    one character reference per quote of every example response.
+    """
+    text = visible_text(value)
+    return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def _json_block(value: object) -> Markup:
+    return element_text(json.dumps(value, indent=2, ensure_ascii=False))
 
 
 # --- the context: everything sorted and prepared, so the templates stay dumb ------------------
