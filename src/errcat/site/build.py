@@ -12,6 +12,7 @@ into ``docs/downloads/`` when they exist. :func:`check_site` writes nothing and 
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import subprocess
 import sys
@@ -52,27 +53,37 @@ def write_site(files: Mapping[str, str], site_dir: Path, contracts: Mapping[str,
     copies = {f"{DOWNLOADS}/{name}": source.read_text(encoding="utf-8") for name, source in contracts.items()}
     changed += write(copies, site_dir)
     keep = set(files) | set(copies)
-    removed = []
-    for top in GENERATED_DIRS:
-        for path in sorted((site_dir / top).rglob("*")):
-            relative = path.relative_to(site_dir).as_posix()
-            if path.is_file() and relative not in keep:
-                path.unlink()
-                removed.append(relative)
-        for directory in sorted((site_dir / top).rglob("*"), reverse=True):
-            if directory.is_dir() and not any(directory.iterdir()):
-                directory.rmdir()
-    return SiteBuild(tuple(sorted(changed)), tuple(removed), site_dir / "build")
+    stale = sorted(path for path in _files_under(site_dir, GENERATED_DIRS) if path not in keep)
+    emptied: set[str] = set()
+    for relative in stale:
+        (site_dir / relative).unlink()
+        emptied.add(posixpath.dirname(relative))
+    # Directories left empty go too, deepest first, up to (not including) the generated tops.
+    while emptied:
+        directory = max(emptied, key=lambda d: d.count("/"))
+        emptied.discard(directory)
+        if directory not in GENERATED_DIRS and not os.listdir(site_dir / directory):
+            (site_dir / directory).rmdir()
+            emptied.add(posixpath.dirname(directory))
+    return SiteBuild(tuple(sorted(changed)), tuple(stale), site_dir / "build")
+
+
+def _files_under(site_dir: Path, tops: tuple[str, ...]) -> list[str]:
+    """Every file below ``tops`` of ``site_dir``, relative to it (one ``os.walk``, no stat per file)."""
+    found = []
+    for top in tops:
+        for directory, _, names in os.walk(site_dir / top):
+            relative = Path(directory).relative_to(site_dir).as_posix()
+            found += [f"{relative}/{name}" for name in names]
+    return found
 
 
 def check_site(files: Mapping[str, str], site_dir: Path) -> list[Drift]:
     """The generated files that are missing, differ, or should no longer exist; writes nothing."""
     drifts = check(files, site_dir)
-    for top in GENERATED_DIRS:
-        for path in sorted((site_dir / top).rglob("*")):
-            relative = path.relative_to(site_dir).as_posix()
-            if path.is_file() and relative not in files and not relative.startswith(DOWNLOADS + "/"):
-                drifts.append(Drift(relative, f"--- a/{relative}\n+++ /dev/null\n(no longer generated)\n"))
+    for relative in sorted(_files_under(site_dir, GENERATED_DIRS)):
+        if relative not in files and not relative.startswith(DOWNLOADS + "/"):
+            drifts.append(Drift(relative, f"--- a/{relative}\n+++ /dev/null\n(no longer generated)\n"))
     return drifts
 
 

@@ -80,6 +80,7 @@ def render_site(catalog: Catalog, options: SiteOptions | None = None) -> dict[st
     context = _context(catalog, options)
     pages = {
         "mkdocs.yml": "mkdocs.yml.j2",
+        "hooks.py": "hooks.py.j2",
         "docs/index.md": "index.md.j2",
         "docs/statuses.md": "statuses.md.j2",
         "docs/codes/index.md": "codes.md.j2",
