@@ -431,8 +431,14 @@ class Backoff(_Frozen):
         _set(self, "jitter", jitter)
 
     def delay(self, retry: int) -> float:
-        """The delay before retry number ``retry`` (1 for the first retry), before jitter."""
-        return min(self.max_delay_seconds, self.base_delay_seconds * self.multiplier ** (retry - 1))
+        """The delay before retry number ``retry`` (1 for the first retry), before jitter.
+
+        The runtime's own formula (``errcat.retry.backoff_delay``), so that the site's table of
+        delays and the clients' waits cannot disagree.
+        """
+        from errcat.retry import backoff_delay
+
+        return backoff_delay(retry, self.base_delay_seconds, self.multiplier, self.max_delay_seconds)
 
 
 @dataclass(init=False, repr=False, eq=False)
