@@ -14,11 +14,12 @@
 
 Medians of five runs (the naive layout: three, once at 3,000 codes); seconds per 1,000 codes beside
 each. The figures are wall time: on a machine shared with other jobs, file-system contention moves
-single runs by seconds, hence the medians.
+single runs by seconds, hence the medians and an ``os.sync()`` before each run.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import statistics
@@ -77,6 +78,7 @@ def timed(build: object, catalog: Catalog, repeats: int, **options: bool) -> flo
     runs = []
     for _ in range(repeats):
         site = Path(tempfile.mkdtemp(prefix="bench-site-"))
+        os.sync()  # each run starts without the previous one's writes still queued for the disk
         try:
             start = time.perf_counter()
             build(catalog, site, **options)  # type: ignore[operator]
