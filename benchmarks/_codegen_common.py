@@ -23,8 +23,22 @@ def generate_synthetic(n: int, out: Path, package: str = "synth") -> Path:
     out.mkdir(parents=True, exist_ok=True)
     catalog = out / f"catalog{n}.yaml"
     catalog.write_text(synthetic_catalog(n))
-    subprocess.run([sys.executable, "-m", "errcat", "generate", "--catalog", str(catalog), "--out", str(out),
-                    "--package", package], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "errcat",
+            "generate",
+            "--catalog",
+            str(catalog),
+            "--out",
+            str(out),
+            "--package",
+            package,
+        ],
+        check=True,
+        capture_output=True,
+    )
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(out)], check=True)
     return out
 
@@ -45,5 +59,7 @@ def median_run(code: str, path: Path | None = None, runs: int = 15) -> float:
 
 def row(label: str, ours: float, peer: float, peer_label: str, unit: str = "ms", scale: float = 1e3) -> str:
     ratio = peer / ours if ours else float("inf")
-    return (f"{label:<44} errcat {ours * scale:9.2f} {unit}   {peer_label} {peer * scale:9.2f} {unit}"
-            f"   peer/errcat {ratio:6.1f}x")
+    return (
+        f"{label:<44} errcat {ours * scale:9.2f} {unit}   {peer_label} {peer * scale:9.2f} {unit}"
+        f"   peer/errcat {ratio:6.1f}x"
+    )

@@ -33,16 +33,28 @@ def equivalent_schema(n: int) -> dict[str, object]:
         code = f"{CATEGORIES[i % 5]}_problem_{i}"
         name = "".join(p.capitalize() for p in code.split("_"))
         defs[name] = {
-            "type": "object", "title": name, "description": f"{CATEGORIES[i % 5]} problem number {i}.",
+            "type": "object",
+            "title": name,
+            "description": f"{CATEGORIES[i % 5]} problem number {i}.",
             "required": ["code", "message"],
-            "properties": {"code": {"const": code}, "message": {"type": "string"},
-                           "request_id": {"type": "string"}, "doc_url": {"type": "string"},
-                           "resource_id": {"type": "string"}, "business_id": {"type": "string"}},
+            "properties": {
+                "code": {"const": code},
+                "message": {"type": "string"},
+                "request_id": {"type": "string"},
+                "doc_url": {"type": "string"},
+                "resource_id": {"type": "string"},
+                "business_id": {"type": "string"},
+            },
         }
         refs.append({"$ref": f"#/$defs/{name}"})
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "ErrorResponse", "type": "object",
-            "required": ["error"], "properties": {"error": {"oneOf": refs, "discriminator": {"propertyName": "code"}}},
-            "$defs": defs}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "ErrorResponse",
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"oneOf": refs, "discriminator": {"propertyName": "code"}}},
+        "$defs": defs,
+    }
 
 
 def timed(command: list[str], cwd: Path, runs: int, cold: bool = False) -> float:
@@ -65,14 +77,36 @@ def main() -> None:
         for n in (10, 1_000, 10_000):
             (work / f"c{n}.yaml").write_text(synthetic_catalog(n))
             (work / f"s{n}.json").write_text(json.dumps(equivalent_schema(n)))
-            command = [sys.executable, "-m", "errcat", "generate", "--catalog", f"c{n}.yaml",
-                       "--out", f"o{n}", "--package", "synth"]
+            command = [
+                sys.executable,
+                "-m",
+                "errcat",
+                "generate",
+                "--catalog",
+                f"c{n}.yaml",
+                "--out",
+                f"o{n}",
+                "--package",
+                "synth",
+            ]
             cold = timed(command, work, 3 if n < 10_000 else 1, cold=True)
             ours = timed(command, work, 5 if n < 10_000 else 3)
             if n < 10_000 or full:
-                peer = timed([str(Path(sys.executable).parent / "datamodel-codegen"), "--input", f"s{n}.json",
-                              "--input-file-type", "jsonschema", "--output-model-type", "pydantic_v2.BaseModel",
-                              "--output", f"p{n}.py"], work, 1)
+                peer = timed(
+                    [
+                        str(Path(sys.executable).parent / "datamodel-codegen"),
+                        "--input",
+                        f"s{n}.json",
+                        "--input-file-type",
+                        "jsonschema",
+                        "--output-model-type",
+                        "pydantic_v2.BaseModel",
+                        "--output",
+                        f"p{n}.py",
+                    ],
+                    work,
+                    1,
+                )
                 print(row(f"errcat generate, {n:,} codes (cold)", cold, peer, "datamodel-codegen", "s", 1))
                 print(row("  the same, templates cached", ours, peer, "datamodel-codegen", "s", 1))
             else:

@@ -40,8 +40,9 @@ def per_call(statement: object, number: int = 100_000, repeat: int = 7) -> float
 
 
 def main() -> None:
-    error = InvoiceNotFound(request_id="req_01HV3KD6K0W2BC", business_id="biz_7Hq2mX",
-                            invoice_id="inv_4Rt6Yp")
+    error = InvoiceNotFound(
+        request_id="req_01HV3KD6K0W2BC", business_id="biz_7Hq2mX", invoice_id="inv_4Rt6Yp"
+    )
     body = error.to_json().encode()
     model = FlatResponse.model_validate_json(body)
     generic = ErrorResponse.model_validate_json(body)
@@ -51,8 +52,16 @@ def main() -> None:
     ours = per_call(error.to_json)
     print(row("to_json, one error", ours, per_call(model.model_dump_json), "pydantic dump", "µs", 1e6))
     print(row("to_json, one error", ours, per_call(lambda: orjson.dumps(as_dict)), "orjson.dumps", "µs", 1e6))
-    print(row("to_json, one error (generic model)", ours, per_call(generic.model_dump_json), "ErrorResponse",
-              "µs", 1e6))
+    print(
+        row(
+            "to_json, one error (generic model)",
+            ours,
+            per_call(generic.model_dump_json),
+            "ErrorResponse",
+            "µs",
+            1e6,
+        )
+    )
     peer = per_call(lambda: FlatResponse.model_validate_json(body))
     with_orjson = errors._loads
     ours = per_call(lambda: ApiError.from_response(404, body))

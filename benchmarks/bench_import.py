@@ -21,8 +21,10 @@ from _codegen_common import ROOT, generate_synthetic, median_run, row
 
 
 def naive_enum(n: int, out: Path) -> None:
-    codes = [f"{('authentication', 'authorization', 'validation', 'resource', 'server')[i % 5]}_problem_{i}"
-             for i in range(n)]
+    codes = [
+        f"{('authentication', 'authorization', 'validation', 'resource', 'server')[i % 5]}_problem_{i}"
+        for i in range(n)
+    ]
     lines = ["from enum import StrEnum", "", "", "class ErrorCode(StrEnum):"]
     lines += [f"    {c.upper()} = {c!r}" for c in codes]
     (out / "naive_enum.py").write_text("\n".join(lines) + "\n")
@@ -33,18 +35,33 @@ def naive_enum(n: int, out: Path) -> None:
 def naive_models(n: int, out: Path) -> None:
     """One pydantic model per code in a discriminated union: the design the issue measured."""
     categories = ("authentication", "authorization", "validation", "resource", "server")
-    lines = ["from typing import Annotated, Literal, Union", "", "from pydantic import BaseModel, Field, TypeAdapter",
-             ""]
+    lines = [
+        "from typing import Annotated, Literal, Union",
+        "",
+        "from pydantic import BaseModel, Field, TypeAdapter",
+        "",
+    ]
     names = []
     for i in range(n):
         code = f"{categories[i % 5]}_problem_{i}"
         name = f"Error{i}"
         names.append(name)
-        lines += [f"class {name}(BaseModel):", f"    code: Literal[{code!r}]", "    message: str",
-                  "    request_id: str | None = None", "    doc_url: str | None = None",
-                  "    resource_id: str | None = None", "    business_id: str | None = None", ""]
-    lines += [f"AnyError = Annotated[Union[{', '.join(names)}], Field(discriminator='code')]",
-              "class ErrorResponse(BaseModel):", "    error: AnyError", ""]
+        lines += [
+            f"class {name}(BaseModel):",
+            f"    code: Literal[{code!r}]",
+            "    message: str",
+            "    request_id: str | None = None",
+            "    doc_url: str | None = None",
+            "    resource_id: str | None = None",
+            "    business_id: str | None = None",
+            "",
+        ]
+    lines += [
+        f"AnyError = Annotated[Union[{', '.join(names)}], Field(discriminator='code')]",
+        "class ErrorResponse(BaseModel):",
+        "    error: AnyError",
+        "",
+    ]
     (out / f"naive_models_{n}.py").write_text("\n".join(lines))
 
 
@@ -73,20 +90,37 @@ def main() -> None:
         sizes = (1_000, 10_000)
         for n in sizes:
             package = generate_synthetic(n, out / f"m{n}", "msynth")
-            body = f'b\'{{"error": {{"code": "server_problem_{n - 1}", "message": "m", "resource_id": "r"}}}}\''
-            ours = median_run(
-                f"import pydantic\nfrom msynth.models import ErrorResponse\nErrorResponse.model_validate_json({body})",
-                package, runs=7) - bare - pydantic
+            body = (
+                f'b\'{{"error": {{"code": "server_problem_{n - 1}", "message": "m", "resource_id": "r"}}}}\''
+            )
+            ours = (
+                median_run(
+                    "import pydantic\nfrom msynth.models import ErrorResponse\n"
+                    f"ErrorResponse.model_validate_json({body})",
+                    package,
+                    runs=7,
+                )
+                - bare
+                - pydantic
+            )
             if n < 10_000 or full:
                 naive_models(n, out)
                 subprocess.run([sys.executable, "-m", "compileall", "-q", str(out)], check=True)
-                peer = median_run(
-                    f"import naive_models_{n} as m\nm.ErrorResponse.model_validate_json({body})", out,
-                    runs=3) - bare - pydantic
+                peer = (
+                    median_run(
+                        f"import naive_models_{n} as m\nm.ErrorResponse.model_validate_json({body})",
+                        out,
+                        runs=3,
+                    )
+                    - bare
+                    - pydantic
+                )
                 print(row(f"{n:,} codes: models import + first parse", ours, peer, "per-code union"))
             else:
-                print(f"{f'{n:,} codes: models import + first parse':<44} errcat {ours * 1e3:9.2f} ms   "
-                      "per-code union: run with --full (about 10 s a run)")
+                print(
+                    f"{f'{n:,} codes: models import + first parse':<44} errcat {ours * 1e3:9.2f} ms   "
+                    "per-code union: run with --full (about 10 s a run)"
+                )
 
 
 if __name__ == "__main__":

@@ -8,12 +8,27 @@ from __future__ import annotations
 import sys
 
 CATEGORIES = ("authentication", "authorization", "validation", "resource", "server")
-STATUS_BY_CATEGORY = {"authentication": 401, "authorization": 403, "validation": 400,
-                      "resource": 404, "server": 500}
-STRATEGY_BY_STATUS = {401: "refresh_credentials", 403: "do_not_retry", 400: "do_not_retry",
-                      404: "do_not_retry", 500: "backoff"}
-PHRASES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-           500: "Internal Server Error"}
+STATUS_BY_CATEGORY = {
+    "authentication": 401,
+    "authorization": 403,
+    "validation": 400,
+    "resource": 404,
+    "server": 500,
+}
+STRATEGY_BY_STATUS = {
+    401: "refresh_credentials",
+    403: "do_not_retry",
+    400: "do_not_retry",
+    404: "do_not_retry",
+    500: "backoff",
+}
+PHRASES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    500: "Internal Server Error",
+}
 
 
 def synthetic_catalog(n: int) -> str:
@@ -28,13 +43,19 @@ def synthetic_catalog(n: int) -> str:
         "statuses:",
     ]
     for status, phrase in sorted(PHRASES.items()):
-        out += [f"  - status: {status}", f"    phrase: {phrase}",
-                "    description: What this status means for the API.",
-                "    action: What a client does about it."]
+        out += [
+            f"  - status: {status}",
+            f"    phrase: {phrase}",
+            "    description: What this status means for the API.",
+            "    action: What a client does about it.",
+        ]
     out.append("categories:")
     for category in CATEGORIES:
-        out += [f"  - id: {category}", f"    title: {category.capitalize()} errors",
-                f"    description: Codes about {category}, grouped for the reference site."]
+        out += [
+            f"  - id: {category}",
+            f"    title: {category.capitalize()} errors",
+            f"    description: Codes about {category}, grouped for the reference site.",
+        ]
     out.append("errors:")
     for i in range(n):
         category = CATEGORIES[i % len(CATEGORIES)]
@@ -62,7 +83,9 @@ def synthetic_catalog(n: int) -> str:
             "      metadata:",
             f"        resource_id: res_{i:06d}",
             "        business_id: biz_7Hq2mX",
-            f"    see_also: [{CATEGORIES[(i + 1) % len(CATEGORIES)]}_problem_{(i + 1) % n}]" if n > 1 else "    see_also: []",
+            f"    see_also: [{CATEGORIES[(i + 1) % len(CATEGORIES)]}_problem_{(i + 1) % n}]"
+            if n > 1
+            else "    see_also: []",
             "    since: 1.0.0",
         ]
     out += [

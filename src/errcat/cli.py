@@ -72,21 +72,34 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     check = sub.add_parser(
-        "check", parents=[catalog_option], help="validate a catalog and report every problem",
+        "check",
+        parents=[catalog_option],
+        help="validate a catalog and report every problem",
         description="Validate a catalog: JSON Schema, then the semantic rules. "
         "Exit 0 when clean, 1 with errors.",
     )
     check.add_argument("catalog_path", nargs="?", metavar="CATALOG", help="the catalog file")
-    check.add_argument("--format", choices=("text", "json", "github"), default="text",
-                       help="text for people, json for tools, github for CI annotations")
-    check.add_argument("--no-cache", action="store_true",
-                       help="check from scratch, ignoring results cached for unchanged catalogs")
-    check.add_argument("--against", metavar="REF",
-                       help="also refuse codes deleted or retired names reused since this git ref")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text for people, json for tools, github for CI annotations",
+    )
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check from scratch, ignoring results cached for unchanged catalogs",
+    )
+    check.add_argument(
+        "--against",
+        metavar="REF",
+        help="also refuse codes deleted or retired names reused since this git ref",
+    )
     check.set_defaults(handler=cmd_check)
 
-    explain = sub.add_parser("explain", parents=[catalog_option],
-                             help="describe one error code, for a person")
+    explain = sub.add_parser(
+        "explain", parents=[catalog_option], help="describe one error code, for a person"
+    )
     explain.add_argument("code", help="an error code (any case) or its class name")
     explain.set_defaults(handler=cmd_explain)
 
@@ -95,47 +108,71 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(handler=cmd_list)
 
     generate = sub.add_parser(
-        "generate", parents=[catalog_option], help="generate the Python package and the response contracts",
+        "generate",
+        parents=[catalog_option],
+        help="generate the Python package and the response contracts",
         description="Write every file generated from the catalog (enums, exceptions, pydantic models, "
         "JSON Schema, OpenAPI components). With --check, write nothing and exit 1 with a diff when the "
         "files on disk differ from what the catalog produces.",
     )
-    generate.add_argument("--check", action="store_true",
-                          help="report drift as a unified diff instead of writing (for CI)")
-    generate.add_argument("--out", metavar="DIR",
-                          help="generate a standalone package into DIR (default: errcat's own source tree)")
-    generate.add_argument("--package", metavar="NAME",
-                          help="the package to generate under --out (default: catalog_errors)")
+    generate.add_argument(
+        "--check", action="store_true", help="report drift as a unified diff instead of writing (for CI)"
+    )
+    generate.add_argument(
+        "--out",
+        metavar="DIR",
+        help="generate a standalone package into DIR (default: errcat's own source tree)",
+    )
+    generate.add_argument(
+        "--package", metavar="NAME", help="the package to generate under --out (default: catalog_errors)"
+    )
     generate.set_defaults(handler=cmd_generate)
 
     diff = sub.add_parser(
-        "diff", parents=[catalog_option],
+        "diff",
+        parents=[catalog_option],
         help="classify the changes between two catalog versions",
         description="Classify every change from OLD to NEW as breaking, additive or cosmetic, and say "
         "which version bump it needs. Exit 1 when a breaking change comes without a major version bump.",
     )
     diff.add_argument("old", nargs="?", metavar="OLD", help="the old catalog file")
     diff.add_argument("new", nargs="?", metavar="NEW", help="the new catalog file (default: the catalog)")
-    diff.add_argument("--against", metavar="REF",
-                      help="take the old catalog from this git ref (the same file at REF)")
-    diff.add_argument("--format", choices=("text", "json", "github", "markdown"), default="text",
-                      help="markdown suits a pull-request comment")
+    diff.add_argument(
+        "--against", metavar="REF", help="take the old catalog from this git ref (the same file at REF)"
+    )
+    diff.add_argument(
+        "--format",
+        choices=("text", "json", "github", "markdown"),
+        default="text",
+        help="markdown suits a pull-request comment",
+    )
     diff.set_defaults(handler=cmd_diff)
 
     docs = sub.add_parser("docs", help="build or serve the reference site")
     docs_sub = docs.add_subparsers(title="docs commands", metavar="COMMAND")
     docs_build = docs_sub.add_parser(
-        "build", parents=[catalog_option], help="render the site's pages and run mkdocs build --strict",
+        "build",
+        parents=[catalog_option],
+        help="render the site's pages and run mkdocs build --strict",
         description="Render the reference site's pages from the catalog into SITE/docs, then run the real "
         "'mkdocs build --strict' into SITE/build. With --check, write nothing and exit 1 when the "
         "committed pages differ from what the catalog produces.",
     )
-    docs_build.add_argument("--site", metavar="DIR", default="site", help="the MkDocs project (default: site)")
-    docs_build.add_argument("--check", action="store_true", help="report drift of the pages instead of writing")
+    docs_build.add_argument(
+        "--site", metavar="DIR", default="site", help="the MkDocs project (default: site)"
+    )
+    docs_build.add_argument(
+        "--check", action="store_true", help="report drift of the pages instead of writing"
+    )
     docs_build.set_defaults(handler=cmd_docs_build)
-    docs_serve = docs_sub.add_parser("serve", parents=[catalog_option],
-                                     help="render the pages and serve the site with live reload, for authors")
-    docs_serve.add_argument("--site", metavar="DIR", default="site", help="the MkDocs project (default: site)")
+    docs_serve = docs_sub.add_parser(
+        "serve",
+        parents=[catalog_option],
+        help="render the pages and serve the site with live reload, for authors",
+    )
+    docs_serve.add_argument(
+        "--site", metavar="DIR", default="site", help="the MkDocs project (default: site)"
+    )
     docs_serve.add_argument("--dev-addr", metavar="HOST:PORT", default="127.0.0.1:8000")
     docs_serve.set_defaults(handler=cmd_docs_serve)
 
@@ -180,8 +217,7 @@ def load_or_report(path: str, out: TextIO | None = None) -> Catalog | None:
 def printable(text: str) -> str:
     """Catalog text made safe for a terminal: control characters are shown, not obeyed."""
     return "".join(
-        ch if ch in "\n\t" or (ch.isprintable() and ch not in _BIDI) else f"\\u{ord(ch):04x}"
-        for ch in text
+        ch if ch in "\n\t" or (ch.isprintable() and ch not in _BIDI) else f"\\u{ord(ch):04x}" for ch in text
     )
 
 
@@ -201,8 +237,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         raw = Path(path).read_bytes()
     except OSError as exc:
         unreadable = True  # a wrong path is a usage error (exit 2), not a catalog with errors
-        found = [diag.Diagnostic(path, 1, 1, "error", f"cannot read the catalog: {exc.strerror or exc}",
-                                 "pass the path of a catalog file (errcat check PATH)")]
+        found = [
+            diag.Diagnostic(
+                path,
+                1,
+                1,
+                "error",
+                f"cannot read the catalog: {exc.strerror or exc}",
+                "pass the path of a catalog file (errcat check PATH)",
+            )
+        ]
     else:
         key = None if args.no_cache or args.against else cache.key_for(raw)
         cached = cache.get(key, path) if key else None
@@ -291,8 +335,7 @@ def explain_text(catalog: Catalog, entry: ErrorEntry) -> str:
     facts.append(("Docs", entry.doc_url))
 
     def wrap(text: str) -> str:
-        return textwrap.fill(" ".join(text.split()), width=76, initial_indent="  ",
-                             subsequent_indent="  ")
+        return textwrap.fill(" ".join(text.split()), width=76, initial_indent="  ", subsequent_indent="  ")
 
     lines = [f"{entry.code}: {entry.title}", ""]
     lines += [f"  {label:<10} {value}" for label, value in facts]
@@ -349,14 +392,20 @@ def cmd_generate(args: argparse.Namespace) -> int:
         for drift in drifts:
             sys.stdout.write(drift.diff)
         if drifts:
-            print(f"errcat: {len(drifts)} generated file(s) differ from {path}: "
-                  + ", ".join(d.path for d in drifts) + "; run 'errcat generate' and commit the result",
-                  file=sys.stderr)
+            print(
+                f"errcat: {len(drifts)} generated file(s) differ from {path}: "
+                + ", ".join(d.path for d in drifts)
+                + "; run 'errcat generate' and commit the result",
+                file=sys.stderr,
+            )
             return EXIT_FAILED
         return EXIT_OK
     changed = codegen.write(files, Path(out))
-    print(f"errcat: {len(changed)} of {len(files)} generated file(s) updated"
-          + (": " + ", ".join(changed) if changed else ""), file=sys.stderr)
+    print(
+        f"errcat: {len(changed)} of {len(files)} generated file(s) updated"
+        + (": " + ", ".join(changed) if changed else ""),
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -369,16 +418,28 @@ def cmd_list(args: argparse.Namespace) -> int:
         return _load_failed(catalog_path(args))
     if args.format == "json":
         rows = [
-            {"code": e.code, "status": e.status, "category": e.category, "title": e.title,
-             "retry": e.retry.strategy, "deprecated": e.is_deprecated, "doc_url": e.doc_url}
+            {
+                "code": e.code,
+                "status": e.status,
+                "category": e.category,
+                "title": e.title,
+                "retry": e.retry.strategy,
+                "deprecated": e.is_deprecated,
+                "doc_url": e.doc_url,
+            }
             for e in catalog.errors
         ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return EXIT_OK
     headers = ("CODE", "STATUS", "CATEGORY", "RETRY", "TITLE")
     rows_text = [
-        (e.code + (" (deprecated)" if e.is_deprecated else ""), str(e.status), e.category,
-         e.retry.strategy, e.title)
+        (
+            e.code + (" (deprecated)" if e.is_deprecated else ""),
+            str(e.status),
+            e.category,
+            e.retry.strategy,
+            e.title,
+        )
         for e in catalog.errors
     ]
     widths = [max(len(h), *(len(r[i]) for r in rows_text)) for i, h in enumerate(headers[:-1])]
@@ -418,9 +479,13 @@ def cmd_docs_build(args: argparse.Namespace) -> int:
         for drift in drifts:
             sys.stdout.write(drift.diff)
         if drifts:
-            print(f"errcat: {len(drifts)} site file(s) differ from {catalog_path(args)}: "
-                  + ", ".join(d.path for d in drifts[:10]) + (" ..." if len(drifts) > 10 else "")
-                  + "; run 'errcat docs build' and commit the result", file=sys.stderr)
+            print(
+                f"errcat: {len(drifts)} site file(s) differ from {catalog_path(args)}: "
+                + ", ".join(d.path for d in drifts[:10])
+                + (" ..." if len(drifts) > 10 else "")
+                + "; run 'errcat docs build' and commit the result",
+                file=sys.stderr,
+            )
             return EXIT_FAILED
         return EXIT_OK
     written = site.write_site(files, site_dir, contracts)
@@ -429,8 +494,11 @@ def cmd_docs_build(args: argparse.Namespace) -> int:
     except site.BuildFailed as exc:
         print(printable(f"errcat: mkdocs build --strict failed:\n{exc}"), file=sys.stderr)
         return EXIT_FAILED
-    print(f"errcat: {len(written.changed)} of {len(files)} page file(s) updated, "
-          f"{len(written.removed)} removed; site built in {output}", file=sys.stderr)
+    print(
+        f"errcat: {len(written.changed)} of {len(files)} page file(s) updated, "
+        f"{len(written.removed)} removed; site built in {output}",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -489,8 +557,9 @@ def _load_strict(path: str, raw: bytes | None = None, name: str | None = None) -
 
     result = load(path) if raw is None else load_bytes(raw, name or path)
     if result.catalog is None:
-        raise _DiffInputError(f"errcat: {name or path} has errors; fix them first:\n"
-                              + format_text(result.diagnostics))
+        raise _DiffInputError(
+            f"errcat: {name or path} has errors; fix them first:\n" + format_text(result.diagnostics)
+        )
     return result.catalog
 
 
@@ -502,7 +571,8 @@ def _catalog_at(ref: str, path: str) -> Catalog:
     try:
         shown = subprocess.run(
             ["git", "-C", str(file.parent), "show", f"{ref}:./{file.name}"],
-            capture_output=True, check=False,
+            capture_output=True,
+            check=False,
         )
     except OSError as exc:
         raise _DiffInputError(f"errcat: cannot run git: {exc}") from None
@@ -520,7 +590,15 @@ def _lifecycle_against(ref: str, path: str, new: Catalog) -> list[Any]:
     except _DiffInputError as exc:
         from errcat.catalog.diagnostics import Diagnostic
 
-        return [Diagnostic(path, 1, 1, "error", str(exc).removeprefix("errcat: "),
-                           "pass a git ref where the catalog exists and is valid")]
+        return [
+            Diagnostic(
+                path,
+                1,
+                1,
+                "error",
+                str(exc).removeprefix("errcat: "),
+                "pass a git ref where the catalog exists and is valid",
+            )
+        ]
     errors_line = min((e.line for e in new.errors), default=1)
     return diff.lifecycle_diagnostics(diff.diff(old, new), path, errors_line)

@@ -37,10 +37,22 @@ __all__ = ["CatalogCategory", "CatalogCode", "CatalogStatus", "CodeRow", "instal
 #: message, doc URL, retry strategy, Retry-After seconds, metadata keys, the version
 #: that introduced it, deprecated since, replaced by, retired since, exception class name.
 CodeRow = tuple[
-    str, str, int, str, str, str, str, str, int | None, tuple[str, ...], str, str | None, str | None,
-    str | None, str,
+    str,
+    str,
+    int,
+    str,
+    str,
+    str,
+    str,
+    str,
+    int | None,
+    tuple[str, ...],
+    str,
+    str | None,
+    str | None,
+    str | None,
+    str,
 ]
-
 
 
 class CatalogStatus(IntEnum):

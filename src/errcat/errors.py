@@ -135,8 +135,12 @@ class ApiError(Exception):
     _loader_: ClassVar[str | None] = "errcat.exceptions"
 
     def __init_subclass__(
-        cls, *, code: CatalogCode | None = None, category: CatalogCategory | None = None,
-        root: bool = False, **kwargs: Any,
+        cls,
+        *,
+        code: CatalogCode | None = None,
+        category: CatalogCategory | None = None,
+        root: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init_subclass__(**kwargs)
         if root:
@@ -158,9 +162,15 @@ class ApiError(Exception):
             registry._by_status_.clear()
 
     def __init__(
-        self, message: str | None = None, *, request_id: str | None = None,
-        details: Iterable[Mapping[str, Any]] = (), status: int | None = None, code: str | None = None,
-        doc_url: str | None = None, **metadata: Any,
+        self,
+        message: str | None = None,
+        *,
+        request_id: str | None = None,
+        details: Iterable[Mapping[str, Any]] = (),
+        status: int | None = None,
+        code: str | None = None,
+        doc_url: str | None = None,
+        **metadata: Any,
     ) -> None:
         self.message = self.default_message if message is None else message
         super().__init__(self.message)
@@ -190,8 +200,15 @@ class ApiError(Exception):
         return hash((type(self), str(self.code), self.status, self.message, self.request_id))
 
     def _key(self) -> tuple[object, ...]:
-        return (str(self.code), self.status, self.message, self.request_id, self.doc_url, self.details,
-                self.metadata)
+        return (
+            str(self.code),
+            self.status,
+            self.message,
+            self.request_id,
+            self.doc_url,
+            self.details,
+            self.metadata,
+        )
 
     # --- to the wire -----------------------------------------------------------------------
 
@@ -323,8 +340,14 @@ class ApiError(Exception):
 
     @classmethod
     def _make(
-        cls, status: int, code: str, message: str, request_id: Any, doc_url: Any,
-        details: tuple[dict[str, Any], ...], metadata: dict[str, Any],
+        cls,
+        status: int,
+        code: str,
+        message: str,
+        request_id: Any,
+        doc_url: Any,
+        details: tuple[dict[str, Any], ...],
+        metadata: dict[str, Any],
     ) -> Self:
         error = cls.__new__(cls)
         error.args = (message,)

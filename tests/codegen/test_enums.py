@@ -153,6 +153,7 @@ def test_fast_enum_behaves_like_a_normal_one(python: str) -> None:
 @pytest.mark.parametrize("python", interpreters())
 def test_small_enums_behave_like_normal_ones(python: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    done = subprocess.run([python, "-c", MEMBERS_SCRIPT], capture_output=True, text=True, env=env,
-                          check=False)
+    done = subprocess.run(
+        [python, "-c", MEMBERS_SCRIPT], capture_output=True, text=True, env=env, check=False
+    )
     assert done.returncode == 0 and done.stdout.strip() == "same", done.stderr

@@ -18,13 +18,30 @@ from errcat import errors
 from errcat.errors import ENVELOPE_FIELDS, ApiError
 from errcat.exceptions import InvoiceNotFound
 
-HOSTILE = st.sampled_from(['"', '"""', "\\", "\n", "{{ x }}", "</script>", "\u2028", "\u202e", "\x00", "\x7f",
-                           "\ud800", "\U0001f600", "é"])
+HOSTILE = st.sampled_from(
+    [
+        '"',
+        '"""',
+        "\\",
+        "\n",
+        "{{ x }}",
+        "</script>",
+        "\u2028",
+        "\u202e",
+        "\x00",
+        "\x7f",
+        "\ud800",
+        "\U0001f600",
+        "é",
+    ]
+)
 TEXT = st.one_of(st.text(), HOSTILE, st.lists(HOSTILE).map("".join))
 SCALAR = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), TEXT)
-JSON_VALUE = st.recursive(SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                          st.dictionaries(st.text(), inner, max_size=3)),
-                          max_leaves=8)
+JSON_VALUE = st.recursive(
+    SCALAR,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(), inner, max_size=3)),
+    max_leaves=8,
+)
 KEYS = st.one_of(st.text(min_size=1), st.sampled_from(sorted(ENVELOPE_FIELDS)))
 
 
@@ -33,12 +50,18 @@ def dumps(value: Any) -> str:
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(message=st.one_of(TEXT, st.none()), request_id=st.one_of(st.none(), TEXT, st.integers()),
-       metadata=st.dictionaries(KEYS, JSON_VALUE, max_size=4),
-       details=st.lists(st.dictionaries(st.text(), SCALAR, max_size=2), max_size=2),
-       doc_url=st.one_of(st.none(), TEXT))
+@given(
+    message=st.one_of(TEXT, st.none()),
+    request_id=st.one_of(st.none(), TEXT, st.integers()),
+    metadata=st.dictionaries(KEYS, JSON_VALUE, max_size=4),
+    details=st.lists(st.dictionaries(st.text(), SCALAR, max_size=2), max_size=2),
+    doc_url=st.one_of(st.none(), TEXT),
+)
 def test_to_json_is_json_dumps_of_to_response(
-    message: str | None, request_id: Any, metadata: dict[str, Any], details: list[dict[str, Any]],
+    message: str | None,
+    request_id: Any,
+    metadata: dict[str, Any],
+    details: list[dict[str, Any]],
     doc_url: str | None,
 ) -> None:
     error = InvoiceNotFound(message, request_id=request_id, details=details)
@@ -58,8 +81,12 @@ def test_to_json_of_an_unknown_code_and_a_non_string_value() -> None:
 JSON_TEXTS = st.one_of(
     JSON_VALUE.map(dumps),
     JSON_VALUE.map(lambda v: json.dumps(v, indent=1)),
-    st.builds(lambda v, a, b: a + json.dumps(v) + b, JSON_VALUE, st.sampled_from(["", " ", "\n\t"]),
-              st.sampled_from(["", " ", "\r\n", "x", "\x0b", "]"])),
+    st.builds(
+        lambda v, a, b: a + json.dumps(v) + b,
+        JSON_VALUE,
+        st.sampled_from(["", " ", "\n\t"]),
+        st.sampled_from(["", " ", "\r\n", "x", "\x0b", "]"]),
+    ),
     TEXT,
 )
 
@@ -83,10 +110,15 @@ def test_the_stdlib_parser_is_json_loads(text: str, encoding: str) -> None:
 
 @pytest.mark.parametrize("loader", ["stdlib", "default"])
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(fields=st.dictionaries(KEYS, JSON_VALUE, max_size=6),
-       code=st.sampled_from(["invoice_not_found", "nope", 3]))
+@given(
+    fields=st.dictionaries(KEYS, JSON_VALUE, max_size=6),
+    code=st.sampled_from(["invoice_not_found", "nope", 3]),
+)
 def test_from_response_of_text_equals_from_response_of_the_parsed_body(
-    loader: str, fields: dict[str, Any], code: object, monkeypatch: pytest.MonkeyPatch,
+    loader: str,
+    fields: dict[str, Any],
+    code: object,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     if loader == "stdlib":
         monkeypatch.setattr(errors, "_loads", errors._parse_json)

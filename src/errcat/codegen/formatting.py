@@ -42,8 +42,9 @@ def ruff_binary() -> str:
     try:
         ruff_main = import_module("ruff.__main__")  # the wheel ships no type information
     except ImportError as exc:
-        raise ImportError("ruff is needed to format generated code: pip install 'errcat[toolchain]'",
-                          name="ruff") from exc
+        raise ImportError(
+            "ruff is needed to format generated code: pip install 'errcat[toolchain]'", name="ruff"
+        ) from exc
     return str(ruff_main.find_ruff_bin())
 
 
@@ -62,7 +63,9 @@ class Formatting:
                 file.write_bytes(sources[path].encode("utf-8"))
             self._process = subprocess.Popen(
                 [ruff, *RUFF_FORMAT_ARGS, "--no-cache", "--quiet", "--", *map(str, self._files.values())],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
             )
         except BaseException:
             shutil.rmtree(self._directory, ignore_errors=True)

@@ -46,10 +46,14 @@ def check(files: Mapping[str, str], root: Path) -> list[Drift]:
         current = _read(root / path)
         if current == files[path]:
             continue
-        diff = "".join(difflib.unified_diff(
-            (current or "").splitlines(keepends=True), files[path].splitlines(keepends=True),
-            fromfile=f"a/{path}" if current is not None else "/dev/null", tofile=f"b/{path}",
-        ))
+        diff = "".join(
+            difflib.unified_diff(
+                (current or "").splitlines(keepends=True),
+                files[path].splitlines(keepends=True),
+                fromfile=f"a/{path}" if current is not None else "/dev/null",
+                tofile=f"b/{path}",
+            )
+        )
         drifts.append(Drift(path, diff))
     return drifts
 
