@@ -43,11 +43,14 @@ def generate_synthetic(n: int, out: Path, package: str = "synth") -> Path:
     return out
 
 
-def median_run(code: str, path: Path | None = None, runs: int = 15) -> float:
-    """Median wall time (seconds) of a fresh interpreter running ``code``."""
+def median_run(code: str, path: Path | None = None, runs: int = 15, *, source_tree: bool = True) -> float:
+    """Median wall time (seconds) of a fresh interpreter running ``code``.
+
+    ``path`` goes on ``PYTHONPATH``, after the source tree unless ``source_tree`` is false.
+    """
     env = {**os.environ}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    pythonpath = [str(ROOT / "src")] + ([str(path)] if path else [])
+    pythonpath = ([str(ROOT / "src")] if source_tree else []) + ([str(path)] if path else [])
     env["PYTHONPATH"] = os.pathsep.join(pythonpath)
     times = []
     for _ in range(runs):
