@@ -516,7 +516,11 @@ def cmd_docs_serve(args: argparse.Namespace) -> int:
 
 
 class _DiffInputError(Exception):
-    pass
+    """A catalog to compare could not be had: exit 1 when it has errors, 2 when it cannot be read."""
+
+    def __init__(self, message: str, status: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -527,18 +531,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print("errcat diff: give either OLD NEW or --against REF [NEW], not both", file=sys.stderr)
         return EXIT_USAGE
     if args.against:
-        new_path = args.old or catalog_path(args)
-    elif args.old and args.new:
-        new_path = args.new
+        new_path = args.old or catalog_path(args)  # with --against, the one positional is NEW
+    elif args.old:
+        new_path = args.new or catalog_path(args)
     else:
-        print("errcat diff: give two catalog files (OLD NEW) or --against REF", file=sys.stderr)
+        print("errcat diff: give the old catalog (OLD [NEW]) or --against REF", file=sys.stderr)
         return EXIT_USAGE
     try:
         old = _catalog_at(args.against, new_path) if args.against else _load_strict(args.old)
         new = _load_strict(new_path)
     except _DiffInputError as exc:
         print(printable(str(exc)), file=sys.stderr)
-        return EXIT_USAGE
+        return exc.status
     report = diff.diff(old, new)
     if args.format == "json":
         print(diff.format_json(report))
@@ -557,8 +561,10 @@ def _load_strict(path: str, raw: bytes | None = None, name: str | None = None) -
 
     result = load(path) if raw is None else load_bytes(raw, name or path)
     if result.catalog is None:
+        readable = raw is not None or Path(path).is_file()
         raise _DiffInputError(
-            f"errcat: {name or path} has errors; fix them first:\n" + format_text(result.diagnostics)
+            f"errcat: {name or path} has errors; fix them first:\n" + format_text(result.diagnostics),
+            EXIT_FAILED if readable else EXIT_USAGE,
         )
     return result.catalog
 

@@ -57,10 +57,11 @@ class _Redactor:
     def __init__(self, keys: Iterable[str]) -> None:
         self.keys = frozenset(k.lower() for k in keys)
         names = "|".join(sorted((re.escape(k) for k in self.keys), key=len, reverse=True))
-        # key=value or key: value in free text and query strings (quoted values included)
+        # key=value or key: value in free text and query strings (quoted values included); an
+        # auth scheme before the value ("Authorization: Basic dXNl...") goes with it
         self.pairs = (
             re.compile(
-                rf"""(?ix)(?P<key>["']?\b(?:{names})\b["']?\s*[=:]\s*)(?P<value>"[^"]*"|'[^']*'|[^\s&;,"'}}]+)"""
+                rf"""(?ix)(?P<key>["']?\b(?:{names})\b["']?\s*[=:]\s*)(?P<value>"[^"]*"|'[^']*'|(?:(?:Bearer|Basic|Digest|Token|Negotiate)\s+)?[^\s&;,"'}}]+)"""
             )
             if names
             else None

@@ -336,7 +336,7 @@ def retry_after_of(outcome: object) -> float | None:
 def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
     """Seconds to wait for a ``Retry-After`` value: delta-seconds or an HTTP date; None if unreadable."""
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²".isdigit() is true, but int() refuses it
         return float(int(text))
     try:
         when = parsedate_to_datetime(text)

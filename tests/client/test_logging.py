@@ -33,11 +33,15 @@ SECRET = "s3cr3t-T0KEN-value"
         f'body was {{"password": "{SECRET}"}}',
         f"https://user:{SECRET}@api.example.com/x",
         [("token", SECRET)],
+        "Authorization: Basic dXNlcjpwYXNz",  # the scheme word goes with its credential
+        "Authorization: Token abcdefghijklmnop",
+        f"authorization=Bearer {SECRET}",
     ],
 )
 def test_secrets_are_redacted_wherever_they_hide(value: object) -> None:
     out = redact(value)
-    assert SECRET not in json.dumps(out)
+    for secret in (SECRET, "dXNlcjpwYXNz", "abcdefghijklmnop"):
+        assert secret not in json.dumps(out)
     assert REDACTED in json.dumps(out)
 
 

@@ -115,6 +115,7 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=now) == 0.0  # in the past: no wait
     assert parse_retry_after("soon") is None
     assert parse_retry_after("-5") is None
+    assert parse_retry_after("\u00b2") is None  # a latin-1 byte that str.isdigit() calls a digit
 
 
 def test_call_retries_then_succeeds_with_the_policys_delays(policy: RetryPolicy) -> None:

@@ -283,6 +283,21 @@ def test_diff_exits_0_when_the_major_version_is_bumped(tmp_path: Path) -> None:
     assert run.stdout.splitlines()[-1].endswith("1.0.0 -> 2.0.0 is a major bump (ok)")
 
 
+def test_diff_exit_codes_follow_the_cli_contract(tmp_path: Path) -> None:
+    """1 when a catalog has errors (as every command), 2 when a file cannot be read; NEW defaults."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format_version: 1\n", "utf-8")
+    assert _errcat("diff", str(BASE), str(bad)).returncode == 1
+    assert _errcat("diff", str(BASE), str(tmp_path / "missing.yaml")).returncode == 2
+    catalog = tmp_path / "catalog" / "errors.yaml"
+    catalog.parent.mkdir()
+    catalog.write_bytes(BASE.read_bytes())
+    one = _errcat("diff", str(BASE), cwd=tmp_path)  # NEW is the default catalog
+    assert one.returncode == 0, one.stderr
+    assert one.stdout.strip() == "no contract changes (1.0.0 -> 1.0.0)"
+    assert _errcat("diff", cwd=tmp_path).returncode == 2
+
+
 def _git(repo: Path, *args: str) -> None:
     subprocess.run(
         ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", *args],
