@@ -26,13 +26,6 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
-RETRY_ADVICE = {
-    "backoff": "retry with exponential backoff, honouring Retry-After",
-    "refresh_credentials": "refresh the access token once, then retry",
-    "use_existing_resource": "do not retry; use the existing resource named in the metadata",
-    "do_not_retry": "do not retry; fix the request first",
-}
-
 
 class ToolchainMissing(Exception):
     """The command needs the ``errcat[toolchain]`` extra, which is not installed."""
@@ -314,11 +307,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def explain_text(catalog: Catalog, entry: ErrorEntry) -> str:
     import textwrap
 
+    from errcat.catalog.model import RETRY_ADVICE
+
     status = catalog.status(entry.status)
     category = catalog.category(entry.category)
     retry = RETRY_ADVICE[entry.retry.strategy]
     if entry.retry.retry_after_seconds:
-        retry += f" (servers send Retry-After: {entry.retry.retry_after_seconds})"
+        retry += f" Servers send Retry-After: {entry.retry.retry_after_seconds}."
     facts = [
         ("Status", f"{status.status} {status.phrase}"),
         ("Category", f"{category.title} ({category.id})"),

@@ -262,7 +262,7 @@ def test_explain_finds_a_code_in_any_case_or_by_class_name(
     assert out.startswith("invoice_not_found: Invoice not found\n")
     assert "  Status     404 Not Found\n" in out
     assert "  Category   Resource errors (resource)\n" in out
-    assert "  Retry      do not retry; fix the request first\n" in out
+    assert "  Retry      Do not retry: the same request gets the same answer until it is fixed.\n" in out
     assert "  Docs       https://docs.invoicing.example.com/errors/codes/invoice_not_found/\n" in out
     assert "Cause\n  Invoice ID doesn't exist for this business.\n" in out
     assert "Solution\n  Verify that invoice_id is correct.\n" in out
@@ -278,7 +278,7 @@ def test_explain_by_an_explicit_class_name(capsys: pytest.CaptureFixture[str]) -
 def test_explain_gives_the_retry_after_and_the_reason(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "--catalog", str(SHIPPED), "rate_limit_exceeded"]) == 0
     out = capsys.readouterr().out
-    assert "retry with exponential backoff, honouring Retry-After (servers send Retry-After: 30)" in out
+    assert "Retry with exponential backoff, honouring Retry-After. Servers send Retry-After: 30.\n" in out
     assert "Why this retry behaviour\n  The request was valid; it only arrived too early.\n" in out
 
 

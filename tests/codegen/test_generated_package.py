@@ -19,7 +19,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from errcat.catalog.model import ENVELOPE_FIELDS, Catalog
+from errcat.catalog.model import Catalog
+from errcat.errors import ENVELOPE_FIELDS
 
 from .conftest import HOSTILE, ROOT, build, generate_package, one_line, shipped_data
 

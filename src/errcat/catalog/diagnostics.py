@@ -68,18 +68,20 @@ def format_github(diagnostics: Sequence[Diagnostic]) -> str:
     for d in diagnostics:
         message = d.message + (f" ({d.hint})" if d.hint else "")
         out.append(
-            f"::{d.severity} file={_gh_property(d.file)},line={d.line},col={d.column},"
-            f"title=errcat::{_gh_data(message)}"
+            f"::{d.severity} file={github_property(d.file)},line={d.line},col={d.column},"
+            f"title=errcat::{github_data(message)}"
         )
     return "\n".join(out)
 
 
-def _gh_data(text: str) -> str:
+def github_data(text: str) -> str:
+    """Text escaped for the message of a GitHub Actions workflow command."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _gh_property(text: str) -> str:
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+def github_property(text: str) -> str:
+    """Text escaped for a property (file=..., title=...) of a GitHub Actions workflow command."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _plural(n: int, word: str) -> str:

@@ -445,7 +445,7 @@ def format_json(report: Report) -> str:
 
 
 def format_github(report: Report, new_file: str) -> str:
-    from errcat.catalog.diagnostics import _gh_data, _gh_property
+    from errcat.catalog.diagnostics import github_data, github_property
 
     level = {
         "breaking": "error" if report.breaking_unversioned else "warning",
@@ -454,10 +454,10 @@ def format_github(report: Report, new_file: str) -> str:
     }
     out = []
     for c in report.changes:
-        location = f"file={_gh_property(new_file)}" + (f",line={c.line}" if c.line else "")
-        out.append(f"::{level[c.kind]} {location},title=errcat diff ({c.kind})::{_gh_data(c.message)}")
+        location = f"file={github_property(new_file)}" + (f",line={c.line}" if c.line else "")
+        out.append(f"::{level[c.kind]} {location},title=errcat diff ({c.kind})::{github_data(c.message)}")
     out.append(
-        f"::{'error' if not report.bump_ok else 'notice'} title=errcat diff::{_gh_data(verdict(report))}"
+        f"::{'error' if not report.bump_ok else 'notice'} title=errcat diff::{github_data(verdict(report))}"
     )
     return "\n".join(out)
 

@@ -17,8 +17,13 @@ RetryStrategy = Literal["backoff", "refresh_credentials", "use_existing_resource
 Jitter = Literal["full", "equal", "none"]
 MetadataValue = str | int | float | bool
 
-#: The fields of the error object that every response carries; metadata may not reuse them.
-ENVELOPE_FIELDS = frozenset({"code", "message", "details", "request_id", "doc_url", "status"})
+#: What a client does for each retry strategy, in one sentence (the CLI and the site both say it).
+RETRY_ADVICE: dict[str, str] = {
+    "backoff": "Retry with exponential backoff, honouring Retry-After.",
+    "refresh_credentials": "Refresh the access token once, then repeat the request.",
+    "use_existing_resource": "Do not retry: the resource already exists; use the one named in the metadata.",
+    "do_not_retry": "Do not retry: the same request gets the same answer until it is fixed.",
+}
 
 #: Names the runtime defines beside the generated classes.
 RUNTIME_CLASS_NAMES = frozenset(

@@ -17,6 +17,7 @@ from errcat.catalog.diagnostics import Diagnostic, Severity
 from errcat.catalog.model import semver_tuple
 from errcat.catalog.schema import describe_path
 from errcat.catalog.source import Document, Path
+from errcat.errors import ENVELOPE_FIELDS  # the wire format's own fields: metadata may not reuse them
 
 #: 4xx statuses that are retryable by definition: a backoff on them needs no reason.
 RETRYABLE_CLIENT_STATUSES = frozenset({408, 425, 429})
@@ -144,12 +145,12 @@ def check(doc: Document) -> list[Diagnostic]:
 
         declared = list(entry.get("metadata", {}))
         for name in declared:
-            if name in model.ENVELOPE_FIELDS:
+            if name in ENVELOPE_FIELDS:
                 c.report(
                     at + ("metadata", name),
                     f"metadata field {name!r} of {where} clashes with the error envelope",
                     "the error object already has "
-                    + ", ".join(sorted(model.ENVELOPE_FIELDS))
+                    + ", ".join(sorted(ENVELOPE_FIELDS))
                     + "; pick another name",
                     key=True,
                 )

@@ -28,8 +28,9 @@ from typing import Any
 import jinja2
 
 from errcat._resources import data_dir
-from errcat.catalog.model import ENVELOPE_FIELDS, Catalog, ErrorEntry, class_name
+from errcat.catalog.model import Catalog, ErrorEntry, class_name
 from errcat.codegen.formatting import Formatting, start_formatting
+from errcat.errors import ENVELOPE_FIELDS
 
 __all__ = [
     "DEFAULT_COMMAND",

@@ -35,7 +35,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from errcat._resources import data_dir
-from errcat.catalog.model import Catalog, changelog
+from errcat.catalog.model import RETRY_ADVICE, Catalog, changelog
 
 __all__ = [
     "CONTRACT_FILES",
@@ -58,12 +58,6 @@ CONTRACT_FILES = {
     "openapi-errors.yaml": "OpenAPI 3.1 components: the error schemas and one response per status",
 }
 
-RETRY_ADVICE = {
-    "backoff": "Retry with exponential backoff, honouring Retry-After.",
-    "refresh_credentials": "Refresh the access token once, then repeat the request.",
-    "use_existing_resource": "Do not retry: the resource already exists; use the one named in the metadata.",
-    "do_not_retry": "Do not retry: the same request gets the same answer until it is fixed.",
-}
 
 _EXAMPLES = "site/examples"
 
