@@ -23,7 +23,6 @@ need typing are strings), because ``from errcat import ErrorCode`` must cost les
 than ``import http``.
 """
 
-import gc
 from enum import IntEnum, StrEnum
 
 TYPE_CHECKING = False
@@ -286,8 +285,13 @@ def install_codes(
     """
     if cls._member_names_:
         raise TypeError(f"{cls.__name__} already has members")
+    if len(members) < 2 * 1_000:  # a few hundred objects: the collector would hardly run meanwhile
+        _install(cls, members, aliases, table)
+        return
+    import gc  # thousands of new objects, none of them garbage: a collection would only rescan them
+
     collecting = gc.isenabled()
-    gc.disable()  # thousands of new objects, none of them garbage: a collection would only rescan them
+    gc.disable()
     try:
         _install(cls, members, aliases, table)
     finally:

@@ -64,11 +64,24 @@ def _parse_json(text: bytes | bytearray | str) -> Any:
     return value
 
 
-_loads: Callable[[bytes | bytearray | str], Any]
-try:  # an optional accelerator: orjson parses a small body several times faster than json
-    from orjson import loads as _loads
-except ImportError:  # pragma: no cover - the standard library is the baseline
-    _loads = _parse_json
+def _first_loads(text: bytes | bytearray | str) -> Any:
+    """Parse the first body: choose the parser (orjson when installed), then use it from now on.
+
+    orjson, an optional accelerator, parses a small body several times faster than
+    :mod:`json`; importing it costs a few milliseconds, so it is imported on first
+    use, not by ``import errcat.errors`` (the code generator and plain raisers never parse).
+    """
+    global _loads
+    loads: Callable[[bytes | bytearray | str], Any]
+    try:
+        from orjson import loads
+    except ImportError:  # the standard library is the baseline
+        loads = _parse_json
+    _loads = loads
+    return loads(text)
+
+
+_loads: Callable[[bytes | bytearray | str], Any] = _first_loads
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 _TEXT = (bytes, bytearray, str)

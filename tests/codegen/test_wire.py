@@ -8,6 +8,10 @@ properties compare them with ``json.dumps(to_response())`` and ``json.loads``.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -143,3 +147,22 @@ def test_from_response_never_raises_on_a_bad_body(body: bytes, monkeypatch: pyte
     monkeypatch.setattr(errors, "_loads", errors._parse_json)
     error = ApiError.from_response(502, body)
     assert isinstance(error, ApiError) and error.status == 502 and error.message == "Bad Gateway"
+
+
+@pytest.mark.parametrize("orjson_installed", [True, False])
+def test_the_parser_is_chosen_on_first_use(orjson_installed: bool) -> None:
+    """orjson is imported by the first parse, not by ``import errcat.errors``; without it, json's scanner."""
+    script = (
+        "import sys\n"
+        + ("" if orjson_installed else "sys.modules['orjson'] = None  # as if it were not installed\n")
+        + "from errcat import errors\nfrom errcat.exceptions import InvoiceNotFound\n"
+        "print('orjson' in sys.modules and sys.modules['orjson'] is not None)\n"
+        'error = errors.ApiError.from_response(404, b\'{"error": {"code": "invoice_not_found"}}\')\n'
+        "print(type(error).__name__, errors._loads.__module__)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(errors.__file__).parent.parent)}
+    shown = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    expected = "orjson" if orjson_installed else "errcat.errors"
+    assert shown.stdout.split() == ["False", "InvoiceNotFound", expected]

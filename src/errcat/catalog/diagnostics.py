@@ -41,6 +41,14 @@ class Diagnostic:
         return self.severity == "error"
 
 
+def closest(word: str, options: Iterable[str]) -> str | None:
+    """The option most like ``word`` (a probable typo), for a "did you mean" hint; None if none is close."""
+    import difflib  # only when a catalog has a mistake: a clean check never pays for the import
+
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.is_error for d in diagnostics)
 

@@ -7,13 +7,12 @@ has no errors into the typed :class:`~errcat.catalog.model.Catalog`.
 
 from __future__ import annotations
 
-import difflib
 import keyword
 from collections.abc import Collection
 from typing import Any
 
 from errcat.catalog import model
-from errcat.catalog.diagnostics import Diagnostic, Severity
+from errcat.catalog.diagnostics import Diagnostic, Severity, closest
 from errcat.catalog.model import semver_tuple
 from errcat.catalog.schema import describe_path
 from errcat.catalog.source import Document, Path
@@ -65,9 +64,8 @@ class _Checker:
         if value in known:
             return True
         message = f"{self.where(path)} names unknown {what} {value!r}"
-        close = difflib.get_close_matches(str(value), [str(k) for k in known], n=1, cutoff=0.6)
-        if close:
-            message += f" (did you mean {close[0]!r}?)"
+        if close := closest(str(value), map(str, known)):
+            message += f" (did you mean {close!r}?)"
         self.report(path, message, hint)
         return False
 
@@ -165,9 +163,8 @@ def check(doc: Document) -> list[Diagnostic]:
         for name in example.get("metadata", {}):
             if name not in declared:
                 message = f"example of {where} sets metadata {name!r}, which the code does not declare"
-                close = difflib.get_close_matches(name, declared, n=1, cutoff=0.6)
-                if close:
-                    message += f" (did you mean {close[0]!r}?)"
+                if close := closest(name, declared):
+                    message += f" (did you mean {close!r}?)"
                 c.report(
                     at + ("example", "metadata", name),
                     message,

@@ -10,7 +10,6 @@ catalog author can act on ("unknown field 'staus' ... did you mean 'status'?").
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import math
@@ -20,7 +19,7 @@ from typing import Any
 import jsonschema_rs
 
 from errcat._resources import catalog_schema_path
-from errcat.catalog.diagnostics import Diagnostic
+from errcat.catalog.diagnostics import Diagnostic, closest
 from errcat.catalog.source import Document, Path, type_name
 
 
@@ -107,9 +106,9 @@ def _translate(doc: Document, error: Any) -> Iterator[Diagnostic]:
         allowed = sorted(schema.get("properties", {}))
         for name in kind.unexpected:
             message = f"unknown field '{name}' in {where}"
-            close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
+            close = closest(str(name), allowed)
             if close:
-                message += f" (did you mean '{close[0]}'?)"
+                message += f" (did you mean '{close}'?)"
             hint = "" if close else "allowed fields: " + ", ".join(allowed)
             yield at(path + (name,), message, hint, key=True)
         return
@@ -148,9 +147,8 @@ def _translate(doc: Document, error: Any) -> Iterator[Diagnostic]:
         message = f"{where} is {shown}; expected " + (
             f"one of: {', '.join(options)}" if len(options) > 1 else options[0]
         )
-        close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.6)
-        if close:
-            message += f" (did you mean '{close[0]}'?)"
+        if close := closest(str(value), options):
+            message += f" (did you mean '{close}'?)"
         yield at(path, message, description)
     elif kind_name == "Pattern":
         yield at(path, f"{where} {shown} is not well-formed", description)
