@@ -5,12 +5,17 @@
 - ``err.to_json()`` for one error vs pydantic ``model_dump_json`` and ``orjson.dumps(dict)``;
 - parsing a response body (bytes) into the right exception vs pydantic ``model_validate_json`` on one model,
   with orjson (used when installed) and with the standard library alone.
+
+The ``floor`` line is the least a ``to_json`` written in Python does for this error: one
+%-template fixed for this code, with its four strings escaped by the C encoder (no attribute
+reads, no checks, no unknown keys), next to the time 5x faster than pydantic's dump would allow.
 """
 
 from __future__ import annotations
 
 import statistics
 import timeit
+from json.encoder import encode_basestring
 
 import orjson
 from _codegen_common import row
@@ -62,6 +67,30 @@ def main() -> None:
             1e6,
         )
     )
+    dump = per_call(model.model_dump_json)
+    template = (
+        '{"error":{"code":"invoice_not_found","message":%s,"request_id":%s,"doc_url":'
+        + encode_basestring(str(error.doc_url))
+        + ',"business_id":%s,"invoice_id":%s}}'
+    )
+    values = (error.message, error.request_id, *error.metadata.values())
+    assert template % tuple(map(encode_basestring, values)) == error.to_json()
+    floor = per_call(
+        lambda: (
+            template
+            % (
+                encode_basestring(values[0]),
+                encode_basestring(values[1]),
+                encode_basestring(values[2]),
+                encode_basestring(values[3]),
+            )
+        )
+    )
+    print(
+        f"floor: a fixed template, four strings C-encoded: {floor * 1e6:.2f} µs; "
+        f"5x faster than pydantic's dump is {dump / 5 * 1e6:.2f} µs"
+    )
+
     peer = per_call(lambda: FlatResponse.model_validate_json(body))
     with_orjson = errors._loads
     ours = per_call(lambda: ApiError.from_response(404, body))
