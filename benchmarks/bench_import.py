@@ -5,7 +5,9 @@ compiled first, as an installed wheel has it), minus a bare interpreter. The shi
 measured from errcat's wheel installed into a directory, as users import it (an editable install
 adds path scanning of its own).
 
-- ``from errcat import ErrorCode, HttpStatus`` for the shipped catalog vs ``import http``;
+- ``from errcat import ErrorCode, HttpStatus`` for the shipped catalog vs ``import http``, and two floors:
+  ``import enum`` (which both need) and a package whose module declares three empty enums (the least
+  a package with ``HttpStatus``, ``ErrorCategory`` and ``ErrorCode`` costs, before any member);
 - the same for a 10,000-code synthetic catalog vs a naive 10,000-member StrEnum and plain class constants;
 - first use of the models (import + first parse) for 1,000 and 10,000 codes vs naive per-code pydantic
   models in a discriminated union (10,000 naive only with --full: it takes about 10 s a run), both above
@@ -67,6 +69,22 @@ def naive_models(n: int, out: Path) -> None:
     (out / f"naive_models_{n}.py").write_text("\n".join(lines))
 
 
+def empty_enums(out: Path) -> Path:
+    """A package whose submodule declares three enums without members, loaded lazily like errcat's."""
+    package = out / "floor" / "emptyenums"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "def __getattr__(name):\n    __import__('emptyenums.codes')\n"
+        "    import sys\n    return getattr(sys.modules['emptyenums.codes'], name)\n"
+    )
+    (package / "codes.py").write_text(
+        "from enum import IntEnum, StrEnum\n\n\nclass HttpStatus(IntEnum):\n    pass\n\n\n"
+        "class ErrorCategory(StrEnum):\n    pass\n\n\nclass ErrorCode(StrEnum):\n    pass\n"
+    )
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
+    return package.parent
+
+
 def install_wheel(target: Path) -> Path:
     """Build errcat's wheel and install it (no dependencies) into ``target``, compiled."""
     wheels = target.parent / "wheels"
@@ -94,6 +112,14 @@ def main() -> None:
         ours = median_run("from errcat import ErrorCode, HttpStatus", installed, 31, source_tree=False) - bare
         http = median_run("import http", installed, 31, source_tree=False) - bare
         print(row("shipped catalog: ErrorCode, HttpStatus", ours, http, "import http"))
+        enum = median_run("import enum", installed, 31, source_tree=False) - bare
+        empty = median_run(
+            "from emptyenums import ErrorCode, HttpStatus", empty_enums(out), 31, source_tree=False
+        )
+        print(
+            f"floor: import enum {enum * 1e3:.2f} ms; "
+            f"three empty enums in a package {(empty - bare) * 1e3:.2f} ms"
+        )
 
         synth = generate_synthetic(10_000, out / "s10000")
         naive_enum(10_000, out)
