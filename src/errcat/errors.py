@@ -38,10 +38,12 @@ if TYPE_CHECKING:
 
     from errcat.enums import CatalogCategory, CatalogCode
 
-__all__ = ["ENVELOPE_FIELDS", "ApiError"]
+__all__ = ["ENVELOPE_FIELDS", "RESERVED_KEYWORDS", "ApiError"]
 
 #: The fields of the error object that are not metadata.
 ENVELOPE_FIELDS = frozenset({"code", "message", "details", "request_id", "doc_url", "status"})
+#: The keyword arguments of ``ApiError`` that are not envelope fields (no metadata field may take them).
+RESERVED_KEYWORDS = frozenset({"retry_after"})
 
 _scan: Callable[[str, int], tuple[Any, int]] = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # typeshed
 
@@ -183,6 +185,7 @@ class ApiError(Exception):
         status: int | None = None,
         code: str | None = None,
         doc_url: str | None = None,
+        retry_after: float | None = None,
         **metadata: Any,
     ) -> None:
         self.message = self.default_message if message is None else message
@@ -193,6 +196,8 @@ class ApiError(Exception):
             self.status = status
         if doc_url is not None:
             self.doc_url = doc_url
+        if retry_after is not None:
+            self.retry_after = retry_after
         self.request_id = request_id
         self.details = tuple(dict(detail) for detail in details)
         self.metadata = metadata

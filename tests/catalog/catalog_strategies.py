@@ -115,7 +115,7 @@ def _entry(draw: st.DrawFn, code: str, codes: list[str]) -> dict[str, Any]:
     if retry["strategy"] == "backoff" and draw(st.booleans()):
         retry["retry_after_seconds"] = draw(st.integers(1, 120))
     entry["retry"] = retry
-    reserved = {"code", "message", "details", "request_id", "doc_url", "status"}
+    reserved = {"code", "message", "details", "request_id", "doc_url", "status", "retry_after"}
     names = draw(st.lists(_METADATA_NAME, max_size=3, unique=True))
     names = [n for n in names if n not in reserved and not _is_keyword(n)]
     if names:

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from errcat.catalog.model import Catalog
-from errcat.errors import ENVELOPE_FIELDS
+from errcat.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS
 
 from .conftest import HOSTILE, ROOT, build, generate_package, one_line, shipped_data
 
@@ -234,9 +234,14 @@ identifiers = st.from_regex(r"[a-z][a-z0-9]{1,6}(_[a-z0-9]{1,4}){0,2}", fullmatc
 @st.composite
 def catalogs(draw: st.DrawFn) -> dict[str, Any]:
     statuses = sorted(draw(st.sets(st.sampled_from(sorted(ALL_STATUSES)), min_size=1, max_size=4)))
-    category_ids = sorted(draw(st.sets(identifiers, min_size=1, max_size=3)))
+
+    def category_class(category_id: str) -> str:
+        return "".join(p.capitalize() for p in category_id.split("_")) + "Error"
+
+    # Ids whose classes would collide ("a00" and "a0_0" are both A00Error) make an invalid catalog.
+    category_ids = sorted(draw(st.lists(identifiers, min_size=1, max_size=3, unique_by=category_class)))
     codes = sorted(draw(st.sets(identifiers, min_size=1, max_size=6)))
-    category_classes = {"".join(p.capitalize() for p in c.split("_")) + "Error" for c in category_ids}
+    category_classes = {category_class(c) for c in category_ids}
     errors = []
     for index, code in enumerate(codes):
         status = draw(st.sampled_from(statuses))
@@ -254,7 +259,11 @@ def catalogs(draw: st.DrawFn) -> dict[str, Any]:
             "class_name": f"Code{index}Failure",
         }
         if draw(st.booleans()):
-            key = draw(identifiers.filter(lambda k: k not in ENVELOPE_FIELDS and not keyword.iskeyword(k)))
+            key = draw(
+                identifiers.filter(
+                    lambda k: k not in ENVELOPE_FIELDS | RESERVED_KEYWORDS and not keyword.iskeyword(k)
+                )
+            )
             error["metadata"] = {key: draw(texts)}
             error["example"]["metadata"] = {key: draw(st.one_of(texts, st.integers(), st.booleans()))}
         errors.append(error)

@@ -82,6 +82,14 @@ def test_to_json_of_an_unknown_code_and_a_non_string_value() -> None:
     assert error.to_json() == '{"error":{"code":"from_the_future","message":"m","count":3,"ok":null}}'
 
 
+def test_retry_after_is_an_argument_not_metadata() -> None:
+    """``retry_after`` sets the Retry-After a server sends; it never lands in the body."""
+    error = InvoiceNotFound(retry_after=30, invoice_id="inv_1")
+    assert error.retry_after == 30 and error.metadata == {"invoice_id": "inv_1"}
+    assert "retry_after" not in error.to_json() and "retry_after" not in error.to_problem()
+    assert InvoiceNotFound().retry_after is None
+
+
 JSON_TEXTS = st.one_of(
     JSON_VALUE.map(dumps),
     JSON_VALUE.map(lambda v: json.dumps(v, indent=1)),

@@ -83,9 +83,7 @@ def make_app() -> FastAPI:
 
     @app.get("/unavailable")
     async def unavailable() -> dict[str, str]:
-        error = ServiceUnavailable()
-        error.retry_after = 2.5
-        raise error
+        raise ServiceUnavailable(retry_after=2.5)
 
     @app.get("/whoami")
     async def whoami() -> dict[str, str | None]:
@@ -175,6 +173,7 @@ def test_retry_after_from_the_catalog_and_from_the_raiser(server: Any) -> None:
     unavailable = httpx.get(server.url + "/unavailable")
     assert unavailable.status_code == 503
     assert unavailable.headers["retry-after"] == "3"  # 2.5 seconds, rounded up
+    assert "retry_after" not in unavailable.json()["error"]  # the header, not a metadata field
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from errcat.catalog.diagnostics import Diagnostic, Severity, closest
 from errcat.catalog.model import semver_tuple
 from errcat.catalog.schema import describe_path
 from errcat.catalog.source import Document, Path
-from errcat.errors import ENVELOPE_FIELDS  # the wire format's own fields: metadata may not reuse them
+from errcat.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS  # names metadata may not reuse
 
 #: 4xx statuses that are retryable by definition: a backoff on them needs no reason.
 RETRYABLE_CLIENT_STATUSES = frozenset({408, 425, 429})
@@ -150,6 +150,14 @@ def check(doc: Document) -> list[Diagnostic]:
                     "the error object already has "
                     + ", ".join(sorted(ENVELOPE_FIELDS))
                     + "; pick another name",
+                    key=True,
+                )
+            elif name in RESERVED_KEYWORDS:
+                c.report(
+                    at + ("metadata", name),
+                    f"metadata field {name!r} of {where} clashes with the {name} argument of ApiError",
+                    f"ApiError({name}=...) sets the response's {name.replace('_', '-').title()} header; "
+                    "pick another name",
                     key=True,
                 )
             elif keyword.iskeyword(name) or keyword.issoftkeyword(name):
