@@ -272,6 +272,10 @@ def _unknown_message(cls: "type[CatalogCode]", name: object) -> str:
     return f"unknown error code {text!r} for {cls.__name__}{hint}"
 
 
+#: From this many codes, :func:`install_codes` pauses the cyclic garbage collector.
+_PAUSE_GC_FROM_CODES = 1_000
+
+
 def install_codes(
     cls: "type[CatalogCode]", members: "Sequence[str]", aliases: "Iterable[tuple[str, str, str]]", table: str
 ) -> None:
@@ -285,10 +289,10 @@ def install_codes(
     """
     if cls._member_names_:
         raise TypeError(f"{cls.__name__} already has members")
-    if len(members) < 2 * 1_000:  # a few hundred objects: the collector would hardly run meanwhile
+    if len(members) // 2 < _PAUSE_GC_FROM_CODES:  # the few young collections meanwhile are cheap
         _install(cls, members, aliases, table)
         return
-    import gc  # thousands of new objects, none of them garbage: a collection would only rescan them
+    import gc  # thousands of new objects, none of them garbage: each collection would only rescan them
 
     collecting = gc.isenabled()
     gc.disable()

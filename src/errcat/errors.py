@@ -178,6 +178,7 @@ class ApiError(Exception):
 
     def __init__(
         self,
+        /,  # a metadata field may be called "self"
         message: str | None = None,
         *,
         request_id: str | None = None,

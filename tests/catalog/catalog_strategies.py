@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from errcat.catalog.model import RUNTIME_CLASS_NAMES, category_class_name, class_name
 from errcat.catalog.source import resolve_plain
+from errcat.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS
 
 __all__ = [
     "HOSTILE",
@@ -115,7 +116,7 @@ def _entry(draw: st.DrawFn, code: str, codes: list[str]) -> dict[str, Any]:
     if retry["strategy"] == "backoff" and draw(st.booleans()):
         retry["retry_after_seconds"] = draw(st.integers(1, 120))
     entry["retry"] = retry
-    reserved = {"code", "message", "details", "request_id", "doc_url", "status", "retry_after"}
+    reserved = ENVELOPE_FIELDS | RESERVED_KEYWORDS
     names = draw(st.lists(_METADATA_NAME, max_size=3, unique=True))
     names = [n for n in names if n not in reserved and not _is_keyword(n)]
     if names:

@@ -3,8 +3,9 @@ import errcat
 from errcat.retry import Action, RetryPolicy
 
 policy = RetryPolicy.from_catalog()
-expired = errcat.ApiError.from_response(401, {"error": {"code": "invalid_token",
-                                                        "message": "The access token has expired."}})
+expired = errcat.ApiError.from_response(
+    401, {"error": {"code": "invalid_token", "message": "The access token has expired."}}
+)
 assert isinstance(expired, errcat.AuthenticationError)  # both 401 codes
 assert policy.action(expired) is Action.REFRESH  # refresh the token once, then repeat
 

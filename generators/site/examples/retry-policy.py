@@ -10,8 +10,9 @@ assert policy.action(errcat.InternalError()) is Action.RETRY
 assert policy.action(errcat.InvoiceNotFound()) is Action.STOP
 
 # A loop that retries as the policy says; a 429's Retry-After is honoured.
-responses = iter([(429, {"error": {"code": "rate_limit_exceeded", "message": "Slow down."}}),
-                  (200, {"id": "inv_4Rt6Yp"})])
+responses = iter(
+    [(429, {"error": {"code": "rate_limit_exceeded", "message": "Slow down."}}), (200, {"id": "inv_4Rt6Yp"})]
+)
 waits: list[float] = []
 
 

@@ -156,8 +156,9 @@ def check(doc: Document) -> list[Diagnostic]:
                 c.report(
                     at + ("metadata", name),
                     f"metadata field {name!r} of {where} clashes with the {name} argument of ApiError",
-                    f"ApiError({name}=...) sets the response's {name.replace('_', '-').title()} header; "
-                    "pick another name",
+                    "ApiError's own keyword arguments ("
+                    + ", ".join(sorted(RESERVED_KEYWORDS))
+                    + ") are not metadata; pick another name",
                     key=True,
                 )
             elif keyword.iskeyword(name) or keyword.issoftkeyword(name):
