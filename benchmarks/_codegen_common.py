@@ -15,7 +15,7 @@ sys.path.insert(0, str(HERE))
 
 from synthetic import synthetic_catalog  # noqa: E402
 
-__all__ = ["ROOT", "generate_synthetic", "median_run", "row", "synthetic_catalog"]
+__all__ = ["ROOT", "generate_synthetic", "interleaved_medians", "median_run", "row", "synthetic_catalog"]
 
 
 def generate_synthetic(n: int, out: Path, package: str = "synth") -> Path:
@@ -48,16 +48,27 @@ def median_run(code: str, path: Path | None = None, runs: int = 15, *, source_tr
 
     ``path`` goes on ``PYTHONPATH``, after the source tree unless ``source_tree`` is false.
     """
+    pythonpath = ([ROOT / "src"] if source_tree else []) + ([path] if path else [])
+    return interleaved_medians({"": code}, pythonpath, runs)[""]
+
+
+def interleaved_medians(codes: dict[str, str], pythonpath: list[Path], runs: int) -> dict[str, float]:
+    """Median wall time (seconds) of a fresh interpreter running each of ``codes`` (label -> code).
+
+    The codes take turns, one run each per round, so that a drift of the machine's speed
+    during the measurement weighs on all of them alike: ratios of figures measured
+    one after the other in blocks were seen to swing by 10 %.
+    """
     env = {**os.environ}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    pythonpath = ([str(ROOT / "src")] if source_tree else []) + ([str(path)] if path else [])
-    env["PYTHONPATH"] = os.pathsep.join(pythonpath)
-    times = []
+    env["PYTHONPATH"] = os.pathsep.join(map(str, pythonpath))
+    times: dict[str, list[float]] = {label: [] for label in codes}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, env=env)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for label, code in codes.items():
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, env=env)
+            times[label].append(time.perf_counter() - start)
+    return {label: statistics.median(figures) for label, figures in times.items()}
 
 
 def row(label: str, ours: float, peer: float, peer_label: str, unit: str = "ms", scale: float = 1e3) -> str:

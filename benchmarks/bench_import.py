@@ -1,7 +1,8 @@
 """Import cost of the generated runtime, against CPython's http and naive designs, in one run.
 
 ``python benchmarks/bench_import.py [--full]``: median wall time of fresh interpreters (bytecode
-compiled first, as an installed wheel has it), minus a bare interpreter. The shipped catalog is
+compiled first, as an installed wheel has it), minus a bare interpreter; the shipped catalog's
+figures take turns run by run (41 rounds), as the machine's speed drifts. The shipped catalog is
 measured from errcat's wheel installed into a directory, as users import it (an editable install
 adds path scanning of its own).
 
@@ -21,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _codegen_common import ROOT, generate_synthetic, median_run, row
+from _codegen_common import ROOT, generate_synthetic, interleaved_medians, median_run, row
 
 
 def naive_enum(n: int, out: Path) -> None:
@@ -109,16 +110,22 @@ def main() -> None:
         print(f"bare interpreter: {bare * 1e3:.1f} ms (subtracted below)")
         # As users get it: errcat's wheel installed in a plain directory, bytecode compiled.
         installed = install_wheel(out / "installed")
-        ours = median_run("from errcat import ErrorCode, HttpStatus", installed, 31, source_tree=False) - bare
-        http = median_run("import http", installed, 31, source_tree=False) - bare
-        print(row("shipped catalog: ErrorCode, HttpStatus", ours, http, "import http"))
-        enum = median_run("import enum", installed, 31, source_tree=False) - bare
-        empty = median_run(
-            "from emptyenums import ErrorCode, HttpStatus", empty_enums(out), 31, source_tree=False
+        shipped = interleaved_medians(
+            {
+                "bare": "pass",
+                "errcat": "from errcat import ErrorCode, HttpStatus",
+                "http": "import http",
+                "enum": "import enum",
+                "empty": "from emptyenums import ErrorCode, HttpStatus",
+            },
+            [installed, empty_enums(out)],
+            runs=41,
         )
+        above = {label: figure - shipped["bare"] for label, figure in shipped.items()}
+        print(row("shipped catalog: ErrorCode, HttpStatus", above["errcat"], above["http"], "import http"))
         print(
-            f"floor: import enum {enum * 1e3:.2f} ms; "
-            f"three empty enums in a package {(empty - bare) * 1e3:.2f} ms"
+            f"floor: import enum {above['enum'] * 1e3:.2f} ms; "
+            f"three empty enums in a package {above['empty'] * 1e3:.2f} ms"
         )
 
         synth = generate_synthetic(10_000, out / "s10000")
