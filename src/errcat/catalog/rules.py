@@ -143,30 +143,10 @@ def check(doc: Document) -> list[Diagnostic]:
 
         declared = list(entry.get("metadata", {}))
         for name in declared:
-            if name in ENVELOPE_FIELDS:
+            if problem := _metadata_name_problem(name):
+                clash, hint = problem
                 c.report(
-                    at + ("metadata", name),
-                    f"metadata field {name!r} of {where} clashes with the error envelope",
-                    "the error object already has "
-                    + ", ".join(sorted(ENVELOPE_FIELDS))
-                    + "; pick another name",
-                    key=True,
-                )
-            elif name in RESERVED_KEYWORDS:
-                c.report(
-                    at + ("metadata", name),
-                    f"metadata field {name!r} of {where} clashes with the {name} argument of ApiError",
-                    "ApiError's own keyword arguments ("
-                    + ", ".join(sorted(RESERVED_KEYWORDS))
-                    + ") are not metadata; pick another name",
-                    key=True,
-                )
-            elif keyword.iskeyword(name) or keyword.issoftkeyword(name):
-                c.report(
-                    at + ("metadata", name),
-                    f"metadata field {name!r} of {where} is a Python keyword",
-                    "generated code exposes metadata by name; pick a name that is not a keyword",
-                    key=True,
+                    at + ("metadata", name), f"metadata field {name!r} of {where} {clash}", hint, key=True
                 )
         example = entry["example"]
         for name in example.get("metadata", {}):
@@ -317,6 +297,25 @@ def _check_names(c: _Checker) -> None:
                 ("categories", i, "id"),
                 f"category {category['id']!r}",
             )
+
+
+def _metadata_name_problem(name: str) -> tuple[str, str] | None:
+    """Why no metadata field may be called ``name``: the end of the message and the hint; None if it may."""
+    if name in ENVELOPE_FIELDS:
+        fields = ", ".join(sorted(ENVELOPE_FIELDS))
+        return "clashes with the error envelope", f"the error object already has {fields}; pick another name"
+    if name in RESERVED_KEYWORDS:
+        arguments = ", ".join(sorted(RESERVED_KEYWORDS))
+        return (
+            f"clashes with the {name} argument of ApiError",
+            f"ApiError's own keyword arguments ({arguments}) are not metadata; pick another name",
+        )
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return (
+            "is a Python keyword",
+            "generated code exposes metadata by name; pick a name that is not a keyword",
+        )
+    return None
 
 
 def _check_retry(
