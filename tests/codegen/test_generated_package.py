@@ -19,7 +19,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from errcat.catalog.model import Catalog
+from errcat.catalog.model import Catalog, category_class_name
 from errcat.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS
 
 from .conftest import HOSTILE, ROOT, build, generate_package, one_line, shipped_data
@@ -234,14 +234,10 @@ identifiers = st.from_regex(r"[a-z][a-z0-9]{1,6}(_[a-z0-9]{1,4}){0,2}", fullmatc
 @st.composite
 def catalogs(draw: st.DrawFn) -> dict[str, Any]:
     statuses = sorted(draw(st.sets(st.sampled_from(sorted(ALL_STATUSES)), min_size=1, max_size=4)))
-
-    def category_class(category_id: str) -> str:
-        return "".join(p.capitalize() for p in category_id.split("_")) + "Error"
-
     # Ids whose classes would collide ("a00" and "a0_0" are both A00Error) make an invalid catalog.
-    category_ids = sorted(draw(st.lists(identifiers, min_size=1, max_size=3, unique_by=category_class)))
+    category_ids = sorted(draw(st.lists(identifiers, min_size=1, max_size=3, unique_by=category_class_name)))
     codes = sorted(draw(st.sets(identifiers, min_size=1, max_size=6)))
-    category_classes = {category_class(c) for c in category_ids}
+    category_classes = {category_class_name(c) for c in category_ids}
     errors = []
     for index, code in enumerate(codes):
         status = draw(st.sampled_from(statuses))
@@ -261,7 +257,10 @@ def catalogs(draw: st.DrawFn) -> dict[str, Any]:
         if draw(st.booleans()):
             key = draw(
                 identifiers.filter(
-                    lambda k: k not in ENVELOPE_FIELDS | RESERVED_KEYWORDS and not keyword.iskeyword(k)
+                    lambda k: (
+                        k not in ENVELOPE_FIELDS | RESERVED_KEYWORDS
+                        and not (keyword.iskeyword(k) or keyword.issoftkeyword(k))
+                    )
                 )
             )
             error["metadata"] = {key: draw(texts)}
