@@ -5,7 +5,7 @@
 
 - errcat: render the pages, write them, run the real ``mkdocs build --strict`` (the whole
   ``errcat docs build``): each code's entry under an anchor of its category page, plus a small
-  static page at ``codes/<code>/`` that forwards there; the site's hooks (``errcat.site.hooks``)
+  static page at ``codes/<code>/`` that forwards there; the site's hooks (``errcat.toolchain.mkdocs_hooks``)
   keep the finished entries out of Markdown's HTML parsers;
 - errcat without hooks: the same, with the hooks left out of ``mkdocs.yml`` (what they save);
 - naive: the same entries (and hooks) split into one Material page per code at ``codes/<code>/``, with a
@@ -34,8 +34,8 @@ sys.path.insert(0, str(HERE))
 
 from synthetic import synthetic_catalog  # noqa: E402
 
-from errcat.catalog import load_bytes  # noqa: E402
-from errcat.catalog.model import Catalog  # noqa: E402
+from errcat.toolchain.load import load_bytes  # noqa: E402
+from errcat.toolchain.model import Catalog  # noqa: E402
 from errcat.site import build_site, render_site, write_site  # noqa: E402
 
 

@@ -2,8 +2,8 @@
 # (sha256 0005fcadb89e223e9539aadc57957ccb9a478cdc3004b760719a6e1e2b58c12c).
 # Command: errcat docs build
 # Do not edit: change the catalog and run the command again.
-"""The site's MkDocs hooks: errcat.site.hooks, which spare finished HTML two Markdown passes."""
+"""The site's MkDocs hooks: errcat.toolchain.mkdocs_hooks, which spare finished HTML two Markdown passes."""
 
-from errcat.site.hooks import on_page_content, on_page_markdown
+from errcat.toolchain.mkdocs_hooks import on_page_content, on_page_markdown
 
 __all__ = ["on_page_content", "on_page_markdown"]

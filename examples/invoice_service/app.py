@@ -1,8 +1,9 @@
-"""A small invoicing service whose every error comes from errcat's catalog.
+"""A small invoicing service whose every error comes from the Partner Invoicing API's catalog.
 
 Businesses and invoices live in memory. A partner authenticates with a Bearer token
-whose scope lists the businesses it may act for. Every failure is an exception
-generated from ``catalog/errors.yaml``, and ``errcat.fastapi.install`` renders it:
+whose scope lists the businesses it may act for. Every failure is an exception of
+``partner_invoicing_errors``, the package ``errcat generate`` writes from
+``catalog/errors.yaml``, and ``errcat.integrations.fastapi.install`` renders it:
 
     no Authorization header                         401 authentication_required
     a header that is not a known Bearer token       401 invalid_token
@@ -28,7 +29,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from errcat import (
+import partner_invoicing_errors
+from errcat.integrations.fastapi import error_responses, install
+from partner_invoicing_errors import (
     AuthenticationRequired,
     BusinessNotFound,
     DuplicateExternalId,
@@ -36,7 +39,6 @@ from errcat import (
     InvoiceNotFound,
     PermissionDenied,
 )
-from errcat.fastapi import error_responses, install
 
 __all__ = [
     "DEMO_BUSINESSES",
@@ -245,11 +247,11 @@ def create_app() -> FastAPI:
     app = FastAPI(
         title="Invoice service (errcat example)",
         version="1.0.0",
-        description="Businesses and invoices in memory; every error is a code of errcat's catalog.",
+        description="Businesses and invoices in memory; every error is a code of the catalog.",
     )
     app.state.store = Store()
     app.include_router(router)
-    install(app)
+    install(app, errors=partner_invoicing_errors)
     return app
 
 

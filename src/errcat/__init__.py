@@ -1,62 +1,59 @@
 """errcat: an API's error catalog as one YAML file, and everything generated from it.
 
-``import errcat`` stays light: it needs nothing beyond the standard library
-and never imports the toolchain (PyYAML, jsonschema-rs, Jinja2, MkDocs) that
-checks catalogs and generates code. The public names load on first use
-(PEP 562), so ``from errcat import ErrorCode, HttpStatus`` imports only the
-generated enums (``errcat.codes``); the exceptions (``errcat.exceptions``) and
-the pydantic models (``errcat.models``, which need ``errcat[pydantic]``) load
-when they are first asked for. Every generated exception class is reachable
-here too: ``from errcat import InvoiceNotFound``.
+errcat is the same for every API. Its parts::
+
+    errcat.runtime        the base classes a generated package builds on (ApiError, the enum
+                          bases, ErrorCatalog), retries and logging: standard library only
+    errcat.integrations   httpx and FastAPI/Starlette; each takes the generated package it serves
+    errcat.toolchain      errcat check / generate / docs: needs errcat[toolchain] or errcat[docs]
+
+The error definitions of one API are a package that ``errcat generate`` writes from its
+catalog (``acme_errors``: ``ErrorCode``, ``HttpStatus``, ``ApiError`` and one exception
+per code, ``CATALOG``); errcat itself holds no codes.
+
+``import errcat`` stays light: the names below load on first use (PEP 562).
 """
 
 import sys as _sys
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from errcat.codes import ErrorCategory, ErrorCode, HttpStatus
-    from errcat.exceptions import ApiError
-    from errcat.models import ErrorBody, ErrorDetail, ErrorResponse
+    from errcat.runtime.catalog import ErrorCatalog, catalog_of
+    from errcat.runtime.enums import CatalogCategory, CatalogCode, CatalogStatus
+    from errcat.runtime.errors import ApiError
 
 __all__ = [
     "ApiError",
-    "ErrorBody",
-    "ErrorCategory",
-    "ErrorCode",
-    "ErrorDetail",
-    "ErrorResponse",
-    "HttpStatus",
+    "CatalogCategory",
+    "CatalogCode",
+    "CatalogStatus",
+    "ErrorCatalog",
     "__version__",
+    "catalog_of",
 ]
 
 _HOMES = {
-    "ApiError": "errcat.exceptions",
-    "ErrorBody": "errcat.models",
-    "ErrorCategory": "errcat.codes",
-    "ErrorCode": "errcat.codes",
-    "ErrorDetail": "errcat.models",
-    "ErrorResponse": "errcat.models",
-    "HttpStatus": "errcat.codes",
+    "ApiError": "errcat.runtime.errors",
+    "CatalogCategory": "errcat.runtime.enums",
+    "CatalogCode": "errcat.runtime.enums",
+    "CatalogStatus": "errcat.runtime.enums",
+    "ErrorCatalog": "errcat.runtime.catalog",
+    "catalog_of": "errcat.runtime.catalog",
 }
 
 
 def __getattr__(name: str) -> object:
-    """Load a public name on first use; a capitalised unknown name is looked up among the exceptions."""
+    """Load a public name on first use."""
     home = _HOMES.get(name)
     if home is None:
-        if not name[:1].isupper():
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        home = "errcat.exceptions"
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     __import__(home)  # importlib would cost more than the enums themselves
-    try:
-        value = getattr(_sys.modules[home], name)
-    except AttributeError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(_sys.modules[home], name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    return sorted({*globals(), *__all__} - {"_sys"})

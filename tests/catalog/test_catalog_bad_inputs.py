@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from errcat.catalog import load, load_bytes
+from errcat.toolchain.load import load, load_bytes
 
 HERE = Path(__file__).parent
 BAD = sorted((HERE / "bad").glob("*.yaml"))

@@ -182,7 +182,7 @@ PROBE = """
 import sys
 from errcat.cli import main
 status = main(["check", sys.argv[1]])
-loaded = sorted(m for m in ("yaml", "jsonschema_rs", "errcat.catalog.source") if m in sys.modules)
+loaded = sorted(m for m in ("yaml", "jsonschema_rs", "errcat.toolchain.source") if m in sys.modules)
 print(status, ",".join(loaded))
 """
 
@@ -203,7 +203,7 @@ def test_second_check_of_an_unchanged_catalog_is_served_from_the_cache(tmp_path:
     cache_dir = tmp_path / "cache"
     catalog = tmp_path / "errors.yaml"
     catalog.write_bytes(MINIMAL.read_bytes())
-    assert probe(catalog, cache_dir) == ("0", "errcat.catalog.source,jsonschema_rs,yaml")
+    assert probe(catalog, cache_dir) == ("0", "errcat.toolchain.source,jsonschema_rs,yaml")
     assert len(list(cache_dir.glob("*.json"))) == 1
     # A hit needs neither YAML nor the validator.
     assert probe(catalog, cache_dir) == ("0", "")
@@ -211,7 +211,7 @@ def test_second_check_of_an_unchanged_catalog_is_served_from_the_cache(tmp_path:
     catalog.write_text(
         MINIMAL.read_text("utf-8").replace("status: 400\n    category", "status: 422\n    category")
     )
-    assert probe(catalog, cache_dir) == ("1", "errcat.catalog.source,jsonschema_rs,yaml")
+    assert probe(catalog, cache_dir) == ("1", "errcat.toolchain.source,jsonschema_rs,yaml")
     assert probe(catalog, cache_dir) == ("1", "")
     assert len(list(cache_dir.glob("*.json"))) == 2
 
@@ -239,7 +239,7 @@ def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path: Path, monkeypatch
 
 
 def test_a_corrupt_cache_entry_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from errcat.catalog import cache
+    from errcat.toolchain import cache
 
     monkeypatch.setenv("ERRCAT_CACHE_DIR", str(tmp_path))
     bad = HERE / "bad" / "duplicate_code.yaml"

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from errcat.catalog import load_bytes
-from errcat.catalog.model import doc_url
+from errcat.toolchain.load import load_bytes
+from errcat.toolchain.model import doc_url
 
 from .catalog_strategies import REQUIRED_ERROR_FIELDS, catalogs, dump, position_of
 

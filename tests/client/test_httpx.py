@@ -1,4 +1,4 @@
-"""errcat.httpx against a real uvicorn server on 127.0.0.1, with real httpx.
+"""errcat.integrations.httpx against a real uvicorn server on 127.0.0.1, with real httpx.
 
 Every test asserts the exact exception class, the attempts the server saw and the
 delays the client asked to sleep (sleep is injected, so nothing waits).
@@ -15,8 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
-from errcat.errors import ApiError
-from errcat.exceptions import (
+import partner_invoicing_errors as codes
+from partner_invoicing_errors import ApiError
+from partner_invoicing_errors import (
     AuthenticationError,
     DuplicateExternalId,
     InternalError,
@@ -26,14 +27,14 @@ from errcat.exceptions import (
     ServerError,
     ServiceUnavailable,
 )
-from errcat.httpx import (
+from errcat.integrations.httpx import (
     AsyncRetryingTransport,
     RetryingTransport,
     araise_on_error,
     raise_for_error,
     raise_on_error,
 )
-from errcat.retry import existing_resource_hint
+from errcat.runtime.retry import existing_resource_hint
 
 
 def _body(code: str, message: str, **extra: Any) -> bytes:
@@ -77,8 +78,8 @@ def slept() -> list[float]:
 
 
 def client(server_url: str, slept: list[float], **kwargs: Any) -> httpx.Client:
-    transport = RetryingTransport(sleep=slept.append, random=lambda: 1.0, **kwargs)
-    return httpx.Client(base_url=server_url, transport=transport, event_hooks={"response": [raise_on_error]})
+    transport = RetryingTransport(errors=codes, sleep=slept.append, random=lambda: 1.0, **kwargs)
+    return httpx.Client(base_url=server_url, transport=transport, event_hooks={"response": [raise_on_error(codes)]})
 
 
 def test_two_500s_then_success(live_server: Any, slept: list[float]) -> None:
@@ -162,7 +163,7 @@ def test_409_surfaces_the_existing_resource(live_server: Any, slept: list[float]
 def test_503_with_retry_after_is_honoured(live_server: Any) -> None:
     app = Script((503, _body("service_unavailable", "maintenance"), {"retry-after": "2"}), OK)
     slept: list[float] = []
-    transport = RetryingTransport(sleep=slept.append, random=lambda: 0.0)  # jitter would wait 0
+    transport = RetryingTransport(errors=codes, sleep=slept.append, random=lambda: 0.0)  # jitter would wait 0
     with live_server(app) as server, httpx.Client(base_url=server.url, transport=transport) as c:
         assert c.get("/").status_code == 200
     assert slept == [2.0]
@@ -206,7 +207,7 @@ def test_bodies_that_are_not_the_envelope_never_crash(
     with live_server(app) as server, httpx.Client(base_url=server.url) as c:
         response = c.get("/")
     with pytest.raises(ApiError) as caught:
-        raise_for_error(response)
+        raise_for_error(response, codes)
     error = caught.value
     assert type(error) is expected
     assert error.status == status
@@ -222,9 +223,9 @@ def test_async_client_retries_and_raises_typed_errors(live_server: Any) -> None:
         slept.append(seconds)
 
     async def run(url: str) -> None:
-        transport = AsyncRetryingTransport(sleep=sleep, random=lambda: 1.0)
+        transport = AsyncRetryingTransport(errors=codes, sleep=sleep, random=lambda: 1.0)
         async with httpx.AsyncClient(
-            base_url=url, transport=transport, event_hooks={"response": [araise_on_error]}
+            base_url=url, transport=transport, event_hooks={"response": [araise_on_error(codes)]}
         ) as c:
             await c.get("/invoices/inv_1")
 
@@ -240,7 +241,7 @@ def test_async_refresh_may_be_a_coroutine(live_server: Any) -> None:
         return "fresh"
 
     async def run(url: str) -> int:
-        transport = AsyncRetryingTransport(refresh=refresh, sleep=pytest.fail)  # type: ignore[arg-type]
+        transport = AsyncRetryingTransport(errors=codes, refresh=refresh, sleep=pytest.fail)  # type: ignore[arg-type]
         async with httpx.AsyncClient(base_url=url, transport=transport) as c:
             return (await c.get("/")).status_code
 

@@ -1,4 +1,4 @@
-"""errcat.logging: the catalog's log fields, its levels, and secrets that never reach a log."""
+"""errcat.runtime.logging: the catalog's log fields, its levels, and secrets that never reach a log."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from errcat import codes
-from errcat.exceptions import InternalError, InvoiceNotFound, ValidationFailed
-from errcat.logging import REDACTED, RedactingFilter, error_fields, level_for, log_error, redact
+import partner_invoicing_errors as codes
+from partner_invoicing_errors import InternalError, InvoiceNotFound, ValidationFailed
+from errcat.runtime.logging import REDACTED, RedactingFilter, error_fields, level_for, log_error, redact
 
 SECRET = "s3cr3t-T0KEN-value"
 
@@ -76,7 +76,7 @@ def test_redaction_keeps_everything_else_and_never_mutates() -> None:
 
 
 def test_the_redaction_keys_are_the_catalogs() -> None:
-    assert "authorization" in codes.REDACT_KEYS and "access_token" in codes.REDACT_KEYS
+    assert "authorization" in codes.CATALOG.redact_keys and "access_token" in codes.CATALOG.redact_keys
     assert redact({"x_custom": "v"}, keys=["x_custom"]) == {"x_custom": REDACTED}
     assert redact({"x_custom": "v"}) == {"x_custom": "v"}
 
@@ -84,7 +84,7 @@ def test_the_redaction_keys_are_the_catalogs() -> None:
 @given(
     header=st.text(min_size=1, max_size=30),
     query=st.from_regex(r"[A-Za-z0-9._~%+/=-]{1,40}", fullmatch=True),
-    key=st.sampled_from(sorted(codes.REDACT_KEYS)),
+    key=st.sampled_from(sorted(codes.CATALOG.redact_keys)),
 )
 def test_any_secret_value_is_redacted_from_headers_and_queries(header: str, query: str, key: str) -> None:
     out = redact({key.upper(): header, "url": f"https://h.example/p?page=1&{key}={query}&next=2"})

@@ -1,4 +1,4 @@
-"""errcat.retry: the policy comes from the catalog, and the loop does what the policy says."""
+"""errcat.runtime.retry: the policy comes from the catalog, and the loop does what the policy says."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from errcat import codes
-from errcat.catalog import load
-from errcat.exceptions import (
+import partner_invoicing_errors as codes
+from errcat.toolchain.load import load
+from partner_invoicing_errors import (
     DuplicateExternalId,
     InternalError,
     InvalidToken,
@@ -21,12 +21,12 @@ from errcat.exceptions import (
     ServiceUnavailable,
     ValidationFailed,
 )
-from errcat.retry import Action, RetryPolicy, existing_resource_hint, parse_retry_after, should_retry
+from errcat.runtime.retry import Action, RetryPolicy, existing_resource_hint, parse_retry_after, should_retry
 
 
 @pytest.fixture(scope="module")
 def policy() -> RetryPolicy:
-    return RetryPolicy.from_catalog()
+    return RetryPolicy.of(codes)
 
 
 def test_the_policy_is_the_catalogs(policy: RetryPolicy, catalog_path: object) -> None:
@@ -68,11 +68,11 @@ def test_the_policy_is_the_catalogs(policy: RetryPolicy, catalog_path: object) -
 )
 def test_actions(policy: RetryPolicy, error: object, action: Action) -> None:
     assert policy.action(error) is action
-    assert should_retry(error) is (action is Action.RETRY)
+    assert should_retry(error, policy) is (action is Action.RETRY)
 
 
 def test_every_code_acts_as_its_catalog_strategy(policy: RetryPolicy) -> None:
-    from errcat.errors import ApiError
+    from partner_invoicing_errors import ApiError
 
     for member in codes.ErrorCode:
         error = ApiError.from_response(member.status_code, {"error": {"code": member.value, "message": "m"}})
@@ -80,7 +80,7 @@ def test_every_code_acts_as_its_catalog_strategy(policy: RetryPolicy) -> None:
 
 
 def test_unknown_code_falls_back_on_its_status(policy: RetryPolicy) -> None:
-    from errcat.errors import ApiError
+    from partner_invoicing_errors import ApiError
 
     newer = ApiError.from_response(503, {"error": {"code": "brand_new_outage", "message": "m"}})
     assert policy.action(newer) is Action.RETRY
@@ -90,7 +90,7 @@ def test_unknown_code_falls_back_on_its_status(policy: RetryPolicy) -> None:
 
 @given(retry=st.integers(1, 60), r=st.floats(0, 1))
 def test_jitter_stays_within_the_nominal_delay(retry: int, r: float) -> None:
-    policy = RetryPolicy.from_catalog()
+    policy = RetryPolicy.of(codes)
     nominal = policy.delay(retry)
     assert nominal <= policy.max_delay
     assert 0 <= policy.replace(jitter="full").jittered(retry, lambda: r) <= nominal

@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 import yaml
 
-from errcat.catalog import load_bytes
-from errcat.catalog.model import Catalog
-from errcat.codegen import Layout, render_all, write
-from errcat.codegen.render import yaml_value
+from errcat.toolchain.load import load_bytes
+from errcat.toolchain.model import Catalog
+from errcat.toolchain.render import render_all
+from errcat.toolchain.render.python import Layout
+from errcat.toolchain.write import write
+from errcat.toolchain.render.escape import yaml_value
 
 ROOT = Path(__file__).resolve().parents[2]
 

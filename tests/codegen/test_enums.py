@@ -15,11 +15,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Runs in a fresh interpreter: errcat.enums needs only the standard library.
+# Runs in a fresh interpreter: errcat.runtime.enums needs only the standard library.
 SCRIPT = r'''
 import copy, pickle, sys, types
 from enum import StrEnum
-from errcat.enums import CatalogCode, install_codes
+from errcat.runtime.enums import CatalogCode, install_codes
 
 names = [("INVOICE_NOT_FOUND", "invoice_not_found"), ("RATE_LIMITED", "rate_limited"), ("NAME", "name"),
          ("VALUE", "value"), ("A2", "a2")]
@@ -68,7 +68,7 @@ print("same")
 # install_members (HttpStatus, ErrorCategory) against the same rows in a class made by the metaclass.
 MEMBERS_SCRIPT = r'''
 import copy, pickle, sys
-from errcat.enums import CatalogCategory, CatalogStatus, install_members
+from errcat.runtime.enums import CatalogCategory, CatalogStatus, install_members
 
 statuses = [("OK", (200, "OK", "Fine.", "Go on.", False)), ("NOT_FOUND", (404, "Not Found", "d", "a", False)),
             ("NAME", (500, "Boom", "d", "a", True)), ("VALUE", (503, "Later", "d", "a", True))]

@@ -19,8 +19,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from errcat.catalog.model import Catalog, category_class_name
-from errcat.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS
+from errcat.toolchain.model import Catalog, category_class_name
+from errcat.runtime.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS
 
 from .conftest import HOSTILE, ROOT, build, generate_package, one_line, shipped_data
 

@@ -1,6 +1,6 @@
 """The catalog model's classes behave as the frozen, slotted dataclasses they replace.
 
-``errcat.catalog.model`` writes out what ``@dataclass(frozen=True, slots=True)`` would
+``errcat.toolchain.model`` writes out what ``@dataclass(frozen=True, slots=True)`` would
 generate (it made the module ten times cheaper to import); these tests pin that every
 class still is a dataclass to ``dataclasses`` and keeps the old behaviour.
 """
@@ -14,8 +14,8 @@ import pickle
 
 import pytest
 
-from errcat.catalog import model
-from errcat.catalog.model import Api, Backoff, Catalog, Category, ErrorEntry, Example, Logging, Retry
+from errcat.toolchain import model
+from errcat.toolchain.model import Api, Backoff, Catalog, Category, ErrorEntry, Example, Logging, Retry
 
 RECORDS = [
     cls

@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
-from errcat.codegen import Layout, check, render_all, write
-from errcat.codegen.render import py_docstring, py_literal, yaml_value
+from errcat.toolchain.render import render_all
+from errcat.toolchain.render.python import Layout
+from errcat.toolchain.write import check, write
+from errcat.toolchain.render.escape import py_docstring, py_literal, yaml_value
 
 from .conftest import HOSTILE, ROOT, build, shipped_data
 

@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from errcat import errors
-from errcat.errors import ENVELOPE_FIELDS, ApiError
-from errcat.exceptions import InvoiceNotFound
+from errcat.runtime import errors
+from errcat.runtime.errors import ENVELOPE_FIELDS
+from partner_invoicing_errors import ApiError, InvoiceNotFound
 
 HOSTILE = st.sampled_from(
     [
@@ -165,18 +165,18 @@ def test_from_response_never_raises_on_a_bad_body(body: bytes, monkeypatch: pyte
 
 @pytest.mark.parametrize("orjson_installed", [True, False])
 def test_the_parser_is_chosen_on_first_use(orjson_installed: bool) -> None:
-    """orjson is imported by the first parse, not by ``import errcat.errors``; without it, json's scanner."""
+    """orjson is imported by the first parse, not by ``import errcat.runtime.errors``; without it, json's scanner."""
     script = (
         "import sys\n"
         + ("" if orjson_installed else "sys.modules['orjson'] = None  # as if it were not installed\n")
-        + "from errcat import errors\nfrom errcat.exceptions import InvoiceNotFound\n"
+        + "from errcat.runtime import errors\nfrom partner_invoicing_errors import ApiError\n"
         "print('orjson' in sys.modules and sys.modules['orjson'] is not None)\n"
-        'error = errors.ApiError.from_response(404, b\'{"error": {"code": "invoice_not_found"}}\')\n'
+        'error = ApiError.from_response(404, b\'{"error": {"code": "invoice_not_found"}}\')\n'
         "print(type(error).__name__, errors._loads.__module__)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(errors.__file__).parent.parent)}
+    env = {**os.environ, "PYTHONPATH": str(Path(errors.__file__).parents[2])}
     shown = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
     )
-    expected = "orjson" if orjson_installed else "errcat.errors"  # orjson comes with errcat[dev]
+    expected = "orjson" if orjson_installed else "errcat.runtime.errors"  # orjson comes with errcat[dev]
     assert shown.stdout.split() == ["False", "InvoiceNotFound", expected], shown.stderr

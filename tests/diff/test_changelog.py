@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from errcat.catalog import load
-from errcat.catalog.model import Deprecation, Release, Retirement, changelog
+from errcat.toolchain.load import load
+from errcat.toolchain.model import Deprecation, Release, Retirement, changelog
 
 BASE = Path(__file__).parent / "fixtures" / "base.yaml"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from errcat.catalog import load_bytes
+from errcat.toolchain.load import load_bytes
 
 BASE = (Path(__file__).parent / "fixtures" / "base.yaml").read_text("utf-8")
 ENTRY = "  - code: internal_error\n    status: 500\n"

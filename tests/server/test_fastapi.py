@@ -1,4 +1,4 @@
-"""errcat.fastapi on a real uvicorn (127.0.0.1) with real httpx: bodies, headers, negotiation, logs."""
+"""errcat.integrations.fastapi on a real uvicorn with httpx: bodies, headers, negotiation, logs."""
 
 from __future__ import annotations
 
@@ -19,7 +19,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from errcat import (
+import partner_invoicing_errors
+from errcat.integrations.fastapi import (
+    PROBLEM_JSON,
+    current_request_id,
+    error_responses,
+    install,
+    prefers_problem,
+    safe_request_id,
+    validation_details,
+)
+from partner_invoicing_errors import (
     AuthenticationError,
     ErrorResponse,
     InternalError,
@@ -28,15 +38,6 @@ from errcat import (
     PermissionDenied,
     RateLimitExceeded,
     ServiceUnavailable,
-)
-from errcat.fastapi import (
-    PROBLEM_JSON,
-    current_request_id,
-    error_responses,
-    install,
-    prefers_problem,
-    safe_request_id,
-    validation_details,
 )
 
 GENERATED_ID = re.compile(r"req_[0-9a-f]{32}")
@@ -89,7 +90,7 @@ def make_app() -> FastAPI:
     async def whoami() -> dict[str, str | None]:
         return {"request_id": current_request_id()}
 
-    install(app)
+    install(app, errors=partner_invoicing_errors)
     return app
 
 
@@ -201,7 +202,7 @@ def test_request_ids_on_success_and_inside_the_endpoint(server: Any) -> None:
 def test_an_unhandled_exception_is_the_catalogs_500_and_goes_to_the_log(
     server: Any, path: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.ERROR, logger="errcat.fastapi"):
+    with caplog.at_level(logging.ERROR, logger="errcat.integrations.fastapi"):
         response = httpx.get(server.url + path, params={"message": HOSTILE[0]})
     request_id = response.headers["x-request-id"]
     assert response.status_code == 500
@@ -214,7 +215,7 @@ def test_an_unhandled_exception_is_the_catalogs_500_and_goes_to_the_log(
             "doc_url": DOCS + "internal_error/",
         }
     }
-    [record] = [r for r in caplog.records if r.name == "errcat.fastapi"]
+    [record] = [r for r in caplog.records if r.name == "errcat.integrations.fastapi"]
     assert record.levelno == logging.ERROR
     assert record.exc_info is not None and record.exc_info[0] in (RuntimeError, KeyError)
     assert record.errcat == {  # type: ignore[attr-defined]
@@ -247,11 +248,11 @@ def test_hostile_exception_messages_never_reach_the_body(server: Any) -> None:
         suppress_health_check=list(HealthCheck),
     )
     def check(message: str) -> None:
-        logging.getLogger("errcat.fastapi").disabled = True
+        logging.getLogger("errcat.integrations.fastapi").disabled = True
         try:
             response = httpx.get(server.url + "/boom", params={"message": message})
         finally:
-            logging.getLogger("errcat.fastapi").disabled = False
+            logging.getLogger("errcat.integrations.fastapi").disabled = False
         assert response.status_code == 500
         body = response.json()
         assert body["error"]["message"] == InternalError.default_message
@@ -283,11 +284,11 @@ def test_hostile_api_error_text_stays_data(server: Any) -> None:
             assert error["business_id"] == message
             assert error["detail" if accept == PROBLEM_JSON else "message"] == message
 
-    logging.getLogger("errcat.fastapi").disabled = True
+    logging.getLogger("errcat.integrations.fastapi").disabled = True
     try:
         check()
     finally:
-        logging.getLogger("errcat.fastapi").disabled = False
+        logging.getLogger("errcat.integrations.fastapi").disabled = False
 
 
 def test_validation_failures_give_one_detail_per_field(server: Any) -> None:
@@ -403,7 +404,7 @@ def test_error_responses_take_an_instance_as_the_example() -> None:
 
 
 def test_error_responses_refuse_what_has_no_code() -> None:
-    from errcat import ApiError
+    from partner_invoicing_errors import ApiError
 
     assert sorted(error_responses(ApiError)) == [400, 401, 403, 404, 409, 429, 500, 503]  # every code
     with pytest.raises(ValueError, match="no error code"):
@@ -442,15 +443,15 @@ def test_a_starlette_app(live_server: Callable[[object], Any]) -> None:
         return JSONResponse({"request_id": current_request_id()})
 
     app = Starlette(routes=[Route("/", endpoint)])
-    install(app)
-    logging.getLogger("errcat.fastapi").disabled = True
+    install(app, errors=partner_invoicing_errors)
+    logging.getLogger("errcat.integrations.fastapi").disabled = True
     try:
         with live_server(app) as running:
             ok = httpx.get(running.url + "/", headers={"X-Request-ID": "s-1"})
             api = httpx.get(running.url + "/", params={"fail": "api"})
             crash = httpx.get(running.url + "/", params={"fail": "crash"})
     finally:
-        logging.getLogger("errcat.fastapi").disabled = False
+        logging.getLogger("errcat.integrations.fastapi").disabled = False
     assert ok.json() == {"request_id": "s-1"} and ok.headers["x-request-id"] == "s-1"
     assert api.status_code == 401 and api.json()["error"]["code"] == "invalid_token"
     assert crash.status_code == 500 and crash.json()["error"]["code"] == "internal_error"

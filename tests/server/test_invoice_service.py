@@ -1,4 +1,4 @@
-"""Every error path of the example invoice service, over a real uvicorn with real httpx and errcat.httpx."""
+"""Every error path of the example invoice service, over a real uvicorn, with httpx and errcat's helpers."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from typing import Any
 import httpx
 import pytest
 
-from errcat import DuplicateExternalId, InvalidToken, InvoiceNotFound, PermissionDenied
-from errcat.httpx import RetryingTransport, raise_for_error
-from errcat.retry import existing_resource_hint
+import partner_invoicing_errors
+from errcat.integrations.httpx import RetryingTransport, raise_for_error
+from errcat.runtime.retry import existing_resource_hint
+from partner_invoicing_errors import DuplicateExternalId, InvalidToken, InvoiceNotFound, PermissionDenied
 
 from ._service import load_service
+
+ERRORS = partner_invoicing_errors
 
 DOCS = "https://docs.invoicing.example.com/errors/codes/"
 ACME = {"Authorization": "Bearer tok_acme"}
@@ -161,17 +164,17 @@ def test_the_httpx_helpers_turn_responses_into_typed_exceptions(url: str) -> Non
     with httpx.Client(base_url=url, headers=ACME) as client:
         invoice = client.post("/businesses/biz_acme/invoices", json=INVOICE).json()
         with pytest.raises(DuplicateExternalId) as duplicate:
-            raise_for_error(client.post("/businesses/biz_acme/invoices", json=INVOICE))
+            raise_for_error(client.post("/businesses/biz_acme/invoices", json=INVOICE), ERRORS)
         assert existing_resource_hint(duplicate.value) == {
             "external_id": "order-2024-0042",
             "existing_invoice_id": invoice["id"],
         }
         with pytest.raises(InvoiceNotFound) as missing:
-            raise_for_error(client.get("/businesses/biz_acme/invoices/inv_x"))
+            raise_for_error(client.get("/businesses/biz_acme/invoices/inv_x"), ERRORS)
         assert missing.value.metadata == {"business_id": "biz_acme", "invoice_id": "inv_x"}
         assert missing.value.request_id is not None and missing.value.request_id.startswith("req_")
         with pytest.raises(PermissionDenied):
-            raise_for_error(client.get("/businesses/biz_initech"))
+            raise_for_error(client.get("/businesses/biz_initech"), ERRORS)
 
 
 def test_the_retrying_transport_refreshes_an_expired_token(url: str) -> None:
@@ -181,7 +184,7 @@ def test_the_retrying_transport_refreshes_an_expired_token(url: str) -> None:
         refreshed.append("tok_acme")
         return "tok_acme"
 
-    transport = RetryingTransport(refresh=refresh, sleep=lambda seconds: None)
+    transport = RetryingTransport(errors=ERRORS, refresh=refresh, sleep=lambda seconds: None)
     with httpx.Client(
         base_url=url, transport=transport, headers={"Authorization": "Bearer tok_expired"}
     ) as client:
@@ -192,12 +195,12 @@ def test_the_retrying_transport_refreshes_an_expired_token(url: str) -> None:
     def failing_refresh() -> str:
         return "tok_still_bad"
 
-    transport = RetryingTransport(refresh=failing_refresh, sleep=lambda seconds: None)
+    transport = RetryingTransport(errors=ERRORS, refresh=failing_refresh, sleep=lambda seconds: None)
     with httpx.Client(
         base_url=url, transport=transport, headers={"Authorization": "Bearer tok_expired"}
     ) as client:
         with pytest.raises(InvalidToken):
-            raise_for_error(client.get("/businesses/biz_acme"))
+            raise_for_error(client.get("/businesses/biz_acme"), ERRORS)
 
 
 def test_the_services_openapi_lists_every_code_a_route_sends(url: str) -> None:

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from errcat.catalog import load_bytes
-from errcat.catalog.model import Catalog
+from errcat.toolchain.load import load_bytes
+from errcat.toolchain.model import Catalog
 from errcat.site import CONTRACT_FILES, SiteOptions, build_site, contracts_in, render_site, write_site
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from errcat.catalog.model import Catalog
+from errcat.toolchain.model import Catalog
 
 
 def test_every_code_url_loads_and_shows_its_code_status_and_title(

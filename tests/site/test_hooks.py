@@ -1,4 +1,4 @@
-"""errcat.site.hooks: lifting code entries out of Markdown changes no byte of the built site."""
+"""errcat.toolchain.mkdocs_hooks: lifting code entries out of Markdown changes no byte of the built site."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from errcat.catalog.model import Catalog
+from errcat.toolchain.model import Catalog
 from errcat.site import build_site, render_site
-from errcat.site.hooks import on_page_content, on_page_markdown
+from errcat.toolchain.mkdocs_hooks import on_page_content, on_page_markdown
 
 
 def _page(path: str) -> SimpleNamespace:

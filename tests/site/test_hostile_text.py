@@ -19,9 +19,9 @@ import markdown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from errcat.catalog.model import Catalog
+from errcat.toolchain.model import Catalog
 from errcat.site import render_site
-from errcat.site.render import visible_text
+from errcat.toolchain.render.site import visible_text
 
 from .conftest import StaticServer, build_catalog_site
 

@@ -9,7 +9,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from errcat.catalog.model import Catalog
+from errcat.toolchain.model import Catalog
 from errcat.site import CONTRACT_FILES, SiteOptions, check_site, contracts_in, render_site, write_site
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,7 +100,7 @@ def test_retry_page_shows_the_delays_the_model_computes(shipped_catalog: Catalog
 def test_deprecated_and_retired_codes_show_badges_replacements_and_aliases(shipped_catalog: Catalog) -> None:
     errors = list(shipped_catalog.errors)
     errors[0] = replace(errors[0], aliases=("authentication_missing",))
-    from errcat.catalog.model import Deprecation, Retirement
+    from errcat.toolchain.model import Deprecation, Retirement
 
     old, new = errors[5], errors[4]  # invoice_not_found and business_not_found, both resource errors
     errors[5] = replace(old, deprecated=Deprecation("1.0.0", "Merged."), replaced_by=new.code)

@@ -1,0 +1,164 @@
+"""The site's writer and build step: rendered files to disk, then the real ``mkdocs build --strict``.
+
+:func:`write_site` writes what :func:`errcat.toolchain.render.site.render_site` produced under
+the site directory (:mod:`errcat.toolchain.write`) and removes generated files the catalog no
+longer produces; :func:`check_site` writes nothing and reports drift. :func:`build_site` runs
+MkDocs in a child process, so what it checks is exactly what ``mkdocs build --strict``
+checks. :func:`serve_site` runs ``mkdocs serve`` for authors, renders the pages again when
+the catalog changes, and never leaves the child behind (Ctrl-C or SIGTERM).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from errcat.toolchain.write import Drift, check, write
+
+__all__ = ["BuildFailed", "SiteBuild", "build_site", "check_site", "serve_site", "write_site"]
+
+#: Generated files live under these parts of the site directory; anything else there is a stale output.
+GENERATED_DIRS = ("docs",)
+
+
+class BuildFailed(Exception):
+    """``mkdocs build --strict`` failed; the message holds its output."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteBuild:
+    """What a write changed: the files written and the stale ones removed."""
+
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+def write_site(files: Mapping[str, str], site_dir: Path) -> SiteBuild:
+    """Write ``files`` under ``site_dir`` and remove the generated files no longer produced."""
+    changed = write(files, site_dir)
+    stale = sorted(path for path in _files_under(site_dir, GENERATED_DIRS) if path not in files)
+    emptied: set[str] = set()
+    for relative in stale:
+        (site_dir / relative).unlink()
+        emptied.add(posixpath.dirname(relative))
+    # Directories left empty go too, deepest first, up to (not including) the generated tops.
+    while emptied:
+        directory = max(emptied, key=lambda d: d.count("/"))
+        emptied.discard(directory)
+        if directory not in GENERATED_DIRS and not os.listdir(site_dir / directory):
+            (site_dir / directory).rmdir()
+            emptied.add(posixpath.dirname(directory))
+    return SiteBuild(tuple(sorted(changed)), tuple(stale))
+
+
+def _files_under(site_dir: Path, tops: tuple[str, ...]) -> list[str]:
+    """Every file below ``tops`` of ``site_dir``, relative to it (one ``os.walk``, no stat per file)."""
+    found = []
+    for top in tops:
+        for directory, _, names in os.walk(site_dir / top):
+            relative = Path(directory).relative_to(site_dir).as_posix()
+            found += [f"{relative}/{name}" for name in names]
+    return found
+
+
+def check_site(files: Mapping[str, str], site_dir: Path) -> list[Drift]:
+    """The generated files that are missing, differ, or should no longer exist; writes nothing."""
+    drifts = check(files, site_dir)
+    for relative in sorted(_files_under(site_dir, GENERATED_DIRS)):
+        if relative not in files:
+            drifts.append(Drift(relative, f"--- a/{relative}\n+++ /dev/null\n(no longer generated)\n"))
+    return drifts
+
+
+def _mkdocs(*args: str) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", *args]
+
+
+def _environment() -> dict[str, str]:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # mkdocs-material's end-of-life banner
+
+
+def build_site(site_dir: Path, output: Path | None = None) -> Path:
+    """Run ``mkdocs build --strict`` on the project in ``site_dir``; the HTML goes to ``output``."""
+    output = output or site_dir / "build"
+    if output.exists():
+        shutil.rmtree(output)
+    done = subprocess.run(
+        _mkdocs(
+            "build", "--strict", "--quiet", "-f", str(site_dir / "mkdocs.yml"), "-d", str(output.resolve())
+        ),
+        capture_output=True,
+        text=True,
+        env=_environment(),
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BuildFailed((done.stdout + done.stderr).strip() or f"mkdocs exited with {done.returncode}")
+    return output
+
+
+def serve_site(
+    site_dir: Path,
+    address: str,
+    *,
+    watch: Path | None = None,
+    on_change: Callable[[], None] | None = None,
+    interval: float = 0.5,
+) -> int:
+    """Run ``mkdocs serve`` on ``site_dir`` until it exits or errcat is stopped; its exit status.
+
+    When the file ``watch`` (the catalog) changes, ``on_change`` renders the pages again and
+    MkDocs' own watcher reloads the browser. Ctrl-C and SIGTERM stop the child and wait for
+    it: no traceback, no mkdocs process left running. Ctrl-C exits 0, SIGTERM 143.
+    """
+    child = subprocess.Popen(
+        _mkdocs("serve", "--strict", "-f", str(site_dir / "mkdocs.yml"), "-a", address),
+        env=_environment(),
+        start_new_session=True,  # errcat forwards the signals itself, then waits
+    )
+    stopped: list[int] = []
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        stopped.append(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        seen = _stamp(watch)
+        while child.poll() is None and not stopped:
+            time.sleep(interval)
+            current = _stamp(watch)
+            if current != seen and on_change is not None:
+                seen = current
+                on_change()
+    finally:
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if stopped:
+        return 0 if stopped[0] == signal.SIGINT else 128 + stopped[0]
+    return child.returncode
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    if path is None:
+        return None
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_mtime_ns, status.st_size)
