@@ -35,15 +35,16 @@ sys.path.insert(0, str(HERE))
 from synthetic import synthetic_catalog  # noqa: E402
 
 from errcat.toolchain.load import load_bytes  # noqa: E402
+from errcat.toolchain.mkdocs import build_site, write_site  # noqa: E402
 from errcat.toolchain.model import Catalog  # noqa: E402
-from errcat.site import build_site, render_site, write_site  # noqa: E402
+from errcat.toolchain.render.site import render_site  # noqa: E402
 
 
 def errcat_build(catalog: Catalog, site: Path, *, hooks: bool = True) -> None:
     files = render_site(catalog)
     if not hooks:
         files = {p: t.replace("hooks:\n  - hooks.py\n", "") for p, t in files.items() if p != "hooks.py"}
-    write_site(files, site, {})
+    write_site(files, site)
     build_site(site)
 
 
@@ -65,7 +66,7 @@ def naive_build(catalog: Catalog, site: Path, *, full_nav: bool) -> None:
             f"      - codes/{e.code}/index.md\n" for e in sorted(catalog.errors, key=lambda e: e.code)
         )
     pages["mkdocs.yml"] = config
-    write_site(pages, site, {})
+    write_site(pages, site)
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site / "mkdocs.yml")],
         check=True,

@@ -14,9 +14,9 @@ import yaml
 from hypothesis import assume
 from hypothesis import strategies as st
 
+from errcat.runtime.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS
 from errcat.toolchain.model import RUNTIME_CLASS_NAMES, category_class_name, class_name
 from errcat.toolchain.source import resolve_plain
-from errcat.runtime.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS
 
 __all__ = [
     "HOSTILE",

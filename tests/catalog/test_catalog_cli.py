@@ -41,9 +41,12 @@ def edited(tmp_path: Path, old: str, new: str, name: str = "catalog.yaml") -> Pa
 # --- exit status --------------------------------------------------------------------------
 
 
-def test_check_of_the_shipped_catalog_exits_0_and_prints_nothing() -> None:
+def test_check_of_the_shipped_catalog_exits_0_and_says_one_line() -> None:
     done = run("check", "--no-cache")
-    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    summary = "catalog/errors.yaml: ok, 10 codes in 6 categories, 10 statuses\n"
+    assert (done.returncode, done.stdout, done.stderr) == (0, summary, "")
+    quiet = run("check", "--no-cache", "-q")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
 
 
 def test_check_with_errors_exits_1_and_prints_every_problem_then_a_summary() -> None:
@@ -87,7 +90,7 @@ def test_a_catalog_that_cannot_be_read_exits_2_with_a_located_message(
 def test_a_directory_is_not_a_catalog(tmp_path: Path) -> None:
     done = run("check", str(tmp_path))
     assert done.returncode == 2
-    assert "cannot read the catalog: Is a directory" in done.stderr
+    assert "cannot read the catalog: it is a directory" in done.stderr
 
 
 # --- choosing the catalog -------------------------------------------------------------------
@@ -181,7 +184,7 @@ def test_text_output_shows_control_characters_escaped(
 PROBE = """
 import sys
 from errcat.cli import main
-status = main(["check", sys.argv[1]])
+status = main(["check", "-q", sys.argv[1]])
 loaded = sorted(m for m in ("yaml", "jsonschema_rs", "errcat.toolchain.source") if m in sys.modules)
 print(status, ",".join(loaded))
 """

@@ -9,8 +9,14 @@ from pathlib import Path
 import pytest
 
 from errcat.toolchain.load import load
-from errcat.toolchain.model import Catalog
-from errcat.toolchain.model import category_class_name, class_name, doc_url, member_name, status_class
+from errcat.toolchain.model import (
+    Catalog,
+    category_class_name,
+    class_name,
+    doc_url,
+    member_name,
+    status_class,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = Path("/work/shared/seed/000_b58222abb47cc3dd.txt")

@@ -16,8 +16,16 @@ import httpx
 import pytest
 
 import partner_invoicing_errors as codes
-from partner_invoicing_errors import ApiError
+from errcat.integrations.httpx import (
+    AsyncRetryingTransport,
+    RetryingTransport,
+    araise_on_error,
+    raise_for_error,
+    raise_on_error,
+)
+from errcat.runtime.retry import existing_resource_hint
 from partner_invoicing_errors import (
+    ApiError,
     AuthenticationError,
     DuplicateExternalId,
     InternalError,
@@ -27,14 +35,6 @@ from partner_invoicing_errors import (
     ServerError,
     ServiceUnavailable,
 )
-from errcat.integrations.httpx import (
-    AsyncRetryingTransport,
-    RetryingTransport,
-    araise_on_error,
-    raise_for_error,
-    raise_on_error,
-)
-from errcat.runtime.retry import existing_resource_hint
 
 
 def _body(code: str, message: str, **extra: Any) -> bytes:
@@ -79,7 +79,9 @@ def slept() -> list[float]:
 
 def client(server_url: str, slept: list[float], **kwargs: Any) -> httpx.Client:
     transport = RetryingTransport(errors=codes, sleep=slept.append, random=lambda: 1.0, **kwargs)
-    return httpx.Client(base_url=server_url, transport=transport, event_hooks={"response": [raise_on_error(codes)]})
+    return httpx.Client(
+        base_url=server_url, transport=transport, event_hooks={"response": [raise_on_error(codes)]}
+    )
 
 
 def test_two_500s_then_success(live_server: Any, slept: list[float]) -> None:

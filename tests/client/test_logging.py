@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import partner_invoicing_errors as codes
-from partner_invoicing_errors import InternalError, InvoiceNotFound, ValidationFailed
 from errcat.runtime.logging import REDACTED, RedactingFilter, error_fields, level_for, log_error, redact
+from partner_invoicing_errors import InternalError, InvoiceNotFound, ValidationFailed
 
 SECRET = "s3cr3t-T0KEN-value"
 

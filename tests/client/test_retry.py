@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import partner_invoicing_errors as codes
+from errcat.runtime.retry import Action, RetryPolicy, existing_resource_hint, parse_retry_after, should_retry
 from errcat.toolchain.load import load
 from partner_invoicing_errors import (
     DuplicateExternalId,
@@ -21,7 +22,6 @@ from partner_invoicing_errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
-from errcat.runtime.retry import Action, RetryPolicy, existing_resource_hint, parse_retry_after, should_retry
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ import yaml
 from errcat.toolchain.load import load_bytes
 from errcat.toolchain.model import Catalog
 from errcat.toolchain.render import render_all
+from errcat.toolchain.render.escape import yaml_value
 from errcat.toolchain.render.python import Layout
 from errcat.toolchain.write import write
-from errcat.toolchain.render.escape import yaml_value
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,7 +86,9 @@ _counter = iter(range(1_000_000))
 def generate_package(catalog: Catalog, root: Path, package: str | None = None) -> tuple[str, dict[str, str]]:
     """Generate a standalone package for ``catalog`` under ``root`` and import it; (name, files)."""
     package = package or f"generated_{next(_counter)}"
-    files = render_all(catalog, Layout.for_package(package, f"errcat generate --package {package}"))
+    files = render_all(
+        catalog, Layout(package=package, python_dir=".", command=f"errcat generate --package {package}")
+    )
     write(files, root)
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))

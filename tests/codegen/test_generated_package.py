@@ -10,7 +10,6 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import jsonschema
@@ -19,8 +18,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from errcat.toolchain.model import Catalog, category_class_name
 from errcat.runtime.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS
+from errcat.toolchain.model import Catalog, category_class_name
 
 from .conftest import HOSTILE, ROOT, build, generate_package, one_line, shipped_data
 
@@ -148,7 +147,7 @@ def test_hostile_catalog_package(tmp_path: Path, hostile_catalog: Catalog) -> No
     package, files = generate_package(hostile_catalog, tmp_path)
     tidy(hostile_catalog, package, files)
     codes = importlib.import_module(f"{package}.codes")
-    assert hostile_catalog.api.name == codes.API_NAME
+    assert hostile_catalog.api.name == codes.CATALOG.name
     for status in hostile_catalog.statuses:
         member = codes.HttpStatus.of(status.status)
         assert (member.description, member.action) == (status.description, status.action)
@@ -312,5 +311,37 @@ def test_property_generated_package_matches_its_catalog(tmp_path: Path, data: di
         del sys.modules[module]
 
 
-def test_runtime_module_is_importable_alone() -> None:
-    assert isinstance(importlib.import_module("errcat.codes"), ModuleType)
+def test_the_runtime_and_a_package_work_without_any_optional_library() -> None:
+    """With the toolchain, pydantic, httpx and FastAPI all missing, the runtime and a package still work."""
+    blocked = [
+        "yaml",
+        "jinja2",
+        "jsonschema_rs",
+        "mkdocs",
+        "pydantic",
+        "httpx",
+        "starlette",
+        "fastapi",
+        "orjson",
+    ]
+    script = (
+        "import sys\n"
+        f"for name in {blocked!r}:\n"
+        "    sys.modules[name] = None  # as if it were not installed\n"
+        "import errcat, errcat.runtime.errors, errcat.runtime.retry, errcat.runtime.logging\n"
+        "import partner_invoicing_errors as p\n"
+        "body = b'{\"error\": {\"code\": \"invoice_not_found\", \"message\": \"m\"}}'\n"
+        "error = p.ApiError.from_response(404, body)\n"
+        "print(type(error).__name__, p.CATALOG.retry_policy.should_retry(error), error.to_json())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    name, retried, body = done.stdout.split(" ", 2)
+    assert (name, retried) == ("InvoiceNotFound", "False")
+    assert json.loads(body)["error"]["code"] == "invoice_not_found"

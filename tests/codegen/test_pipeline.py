@@ -14,21 +14,24 @@ from typing import Any
 import pytest
 
 from errcat.toolchain.render import render_all
+from errcat.toolchain.render.escape import py_docstring, py_literal, yaml_value
 from errcat.toolchain.render.python import Layout
 from errcat.toolchain.write import check, write
-from errcat.toolchain.render.escape import py_docstring, py_literal, yaml_value
 
 from .conftest import HOSTILE, ROOT, build, shipped_data
 
 ERRCAT = [sys.executable, "-m", "errcat"]
 OUTPUTS = (
-    "src/errcat/codes.py",
-    "src/errcat/code_table.py",
-    "src/errcat/exceptions.py",
-    "src/errcat/models.py",
+    "src/acme_errors/__init__.py",
+    "src/acme_errors/codes.py",
+    "src/acme_errors/code_table.py",
+    "src/acme_errors/exceptions.py",
+    "src/acme_errors/models.py",
+    "src/acme_errors/py.typed",
     "schemas/error-response.schema.json",
     "schemas/openapi-errors.yaml",
 )
+CONFIG = '[tool.errcat]\npackage = "acme_errors"\n'
 
 
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -46,11 +49,12 @@ def test_committed_outputs_match_a_fresh_generation() -> None:
 def test_check_reports_drift_with_a_diff_and_writes_nothing(tmp_path: Path) -> None:
     (tmp_path / "catalog").mkdir()
     shutil.copy(ROOT / "catalog" / "errors.yaml", tmp_path / "catalog" / "errors.yaml")
+    (tmp_path / "pyproject.toml").write_text(CONFIG)
     assert run(["generate"], tmp_path).returncode == 0
     assert sorted(
-        str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.*") if "catalog" not in p.parts
-    ) == sorted(OUTPUTS)
-    codes = tmp_path / "src/errcat/codes.py"
+        str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file() and p.parts[-2] != "catalog"
+    ) == sorted([*OUTPUTS, "pyproject.toml"])
+    codes = tmp_path / "src/acme_errors/codes.py"
     edited = codes.read_text().replace('"Not Found"', '"Gone Missing"')
     codes.write_text(edited)
     (tmp_path / "schemas/openapi-errors.yaml").unlink()
@@ -61,7 +65,7 @@ def test_check_reports_drift_with_a_diff_and_writes_nothing(tmp_path: Path) -> N
         and '+        NOT_FOUND = (404, "Not Found"' in done.stdout
     )
     assert "--- /dev/null" in done.stdout and "+++ b/schemas/openapi-errors.yaml" in done.stdout
-    assert "2 generated file(s) differ" in done.stderr
+    assert "2 file(s) differ" in done.stderr
     assert codes.read_text() == edited and not (tmp_path / "schemas/openapi-errors.yaml").exists()
     assert run(["generate"], tmp_path).returncode == 0
     assert run(["generate", "--check"], tmp_path).returncode == 0
@@ -69,7 +73,9 @@ def test_check_reports_drift_with_a_diff_and_writes_nothing(tmp_path: Path) -> N
 
 def test_banner_on_every_file() -> None:
     catalog = build(shipped_data(), "catalog/errors.yaml")
-    for path, text in render_all(catalog, Layout()).items():
+    for path, text in render_all(catalog, Layout(package="acme_errors")).items():
+        if path.endswith("py.typed"):  # PEP 561's marker: empty
+            continue
         head = text[:600]
         assert "catalog/errors.yaml" in head and catalog.sha256 in head and "errcat generate" in head, path
         assert "Do not edit" in head, path
@@ -88,8 +94,8 @@ def _shuffled(value: Any, rng: random.Random) -> Any:
 
 def test_same_catalog_same_bytes_whatever_the_key_order() -> None:
     data = shipped_data()
-    first = render_all(build(data), Layout())
-    again = render_all(build(data), Layout())
+    first = render_all(build(data), Layout(package="acme_errors"))
+    again = render_all(build(data), Layout(package="acme_errors"))
     assert first == again
     for seed in range(3):
         reordered = _shuffled(data, random.Random(seed))
@@ -99,9 +105,10 @@ def test_same_catalog_same_bytes_whatever_the_key_order() -> None:
         random.Random(seed).shuffle(reordered["statuses"])
         other = build(reordered)
         assert other.sha256 != build(data).sha256
-        assert {p: t.replace(other.sha256, "SHA") for p, t in render_all(other, Layout()).items()} == {
-            p: t.replace(build(data).sha256, "SHA") for p, t in first.items()
-        }
+        assert {
+            p: t.replace(other.sha256, "SHA")
+            for p, t in render_all(other, Layout(package="acme_errors")).items()
+        } == {p: t.replace(build(data).sha256, "SHA") for p, t in first.items()}
 
 
 def test_a_failed_write_leaves_every_previous_output_untouched(
@@ -149,14 +156,14 @@ def test_standalone_package_from_the_cli(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     made = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*") if p.is_file())
     assert made == [
-        "acme/errors/__init__.py",
-        "acme/errors/code_table.py",
-        "acme/errors/codes.py",
-        "acme/errors/exceptions.py",
-        "acme/errors/models.py",
-        "acme/errors/py.typed",
         "schemas/error-response.schema.json",
         "schemas/openapi-errors.yaml",
+        "src/acme/errors/__init__.py",
+        "src/acme/errors/code_table.py",
+        "src/acme/errors/codes.py",
+        "src/acme/errors/exceptions.py",
+        "src/acme/errors/models.py",
+        "src/acme/errors/py.typed",
     ]
     script = (
         "import sys\nfrom acme.errors import ErrorCode, HttpStatus\n"
@@ -165,7 +172,7 @@ def test_standalone_package_from_the_cli(tmp_path: Path) -> None:
         'e = ApiError.from_response(404, b\'{"error": {"code": "invoice_not_found", "message": "m"}}\')\n'
         "print(type(e).__name__, isinstance(e, errcat.ApiError), type(e).__module__)\n"
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "out"), str(ROOT / "src")])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "out/src"), str(ROOT / "src")])}
     shown = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
     )
@@ -176,18 +183,19 @@ def test_standalone_package_from_the_cli(tmp_path: Path) -> None:
 
 def test_bad_catalog_gives_located_errors_and_writes_nothing(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("format_version: 1\napi: {name: x}\n")
-    done = run(["generate", "--catalog", "bad.yaml", "--out", "out"], tmp_path)
+    done = run(["generate", "--catalog", "bad.yaml", "--out", "out", "--package", "acme_errors"], tmp_path)
     assert done.returncode == 1 and re.search(r"bad\.yaml:\d+:\d+: error", done.stderr)
     assert not (tmp_path / "out").exists()
 
 
 def test_runtime_import_is_light() -> None:
     script = (
-        "import sys\nfrom errcat import ErrorCode, HttpStatus\n"
-        "heavy = {'pydantic', 'jinja2', 'yaml', 'jsonschema', 'jsonschema_rs', 'mkdocs', 'errcat.catalog',"
-        " 'errcat.exceptions', 'errcat.code_table'}\n"
+        "import sys\nfrom partner_invoicing_errors import ErrorCode, HttpStatus\n"
+        "heavy = {'pydantic', 'jinja2', 'yaml', 'jsonschema', 'jsonschema_rs', 'mkdocs', 'errcat.toolchain',"
+        " 'errcat.runtime.retry', 'errcat.runtime.errors', 'partner_invoicing_errors.exceptions',"
+        " 'partner_invoicing_errors.code_table'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
-        "ErrorCode.INVOICE_NOT_FOUND.status\nprint('errcat.code_table' in sys.modules)\n"
+        "ErrorCode.INVOICE_NOT_FOUND.status\nprint('partner_invoicing_errors.code_table' in sys.modules)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     shown = subprocess.run(

@@ -165,7 +165,7 @@ def test_from_response_never_raises_on_a_bad_body(body: bytes, monkeypatch: pyte
 
 @pytest.mark.parametrize("orjson_installed", [True, False])
 def test_the_parser_is_chosen_on_first_use(orjson_installed: bool) -> None:
-    """orjson is imported by the first parse, not by ``import errcat.runtime.errors``; without it, json's scanner."""
+    """orjson is imported by the first parse, not by importing errcat.runtime.errors; without it, json's."""
     script = (
         "import sys\n"
         + ("" if orjson_installed else "sys.modules['orjson'] = None  # as if it were not installed\n")

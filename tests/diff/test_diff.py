@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from errcat.toolchain.load import load
 from errcat.toolchain.diff import CATEGORY_FIELDS, ERROR_FIELDS, KINDS, STATUS_FIELDS, diff, version_bump
+from errcat.toolchain.load import load
 from errcat.toolchain.model import (
     Catalog,
     Category,

@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 
 from errcat.toolchain.load import load_bytes
+from errcat.toolchain.mkdocs import build_site, write_site
 from errcat.toolchain.model import Catalog
-from errcat.site import CONTRACT_FILES, SiteOptions, build_site, contracts_in, render_site, write_site
+from errcat.toolchain.render.site import SiteOptions, render_site
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,10 +36,8 @@ CHROMIUM_ARGS = [
 
 def build_catalog_site(catalog: Catalog, site_dir: Path) -> Path:
     """Render, write and build the site of ``catalog`` in ``site_dir``; the built HTML's directory."""
-    schemas = ROOT / "schemas"
-    contracts = contracts_in(schemas, tuple(CONTRACT_FILES))
-    files = render_site(catalog, SiteOptions(contracts=contracts))
-    write_site(files, site_dir, {name: schemas / name for name in contracts})
+    files = render_site(catalog, SiteOptions(package="partner_invoicing_errors"))
+    write_site(files, site_dir)
     return build_site(site_dir)
 
 

@@ -10,9 +10,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from errcat.toolchain.model import Catalog
-from errcat.site import build_site, render_site
+from errcat.toolchain.mkdocs import build_site
 from errcat.toolchain.mkdocs_hooks import on_page_content, on_page_markdown
+from errcat.toolchain.model import Catalog
+from errcat.toolchain.render.site import render_site
 
 
 def _page(path: str) -> SimpleNamespace:
@@ -24,8 +25,8 @@ def test_the_built_site_is_the_same_with_and_without_the_hooks(built_site: Path,
     plain = tmp_path / "plain"
     shutil.copytree(site, plain, ignore=shutil.ignore_patterns("build"))
     config = (plain / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "hooks:\n  - hooks.py\n" in config
-    (plain / "mkdocs.yml").write_text(config.replace("hooks:\n  - hooks.py\n", ""), encoding="utf-8")
+    assert "hooks:\n- hooks.py\n" in config
+    (plain / "mkdocs.yml").write_text(config.replace("hooks:\n- hooks.py\n", ""), encoding="utf-8")
     (plain / "hooks.py").unlink()
     built_plain = build_site(plain)
     pages = sorted(p.relative_to(built_site) for p in built_site.rglob("*") if p.suffix in {".html", ".json"})

@@ -20,8 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from errcat.toolchain.model import Catalog
-from errcat.site import render_site
-from errcat.toolchain.render.site import visible_text
+from errcat.toolchain.render.site import render_site, visible_text
 
 from .conftest import StaticServer, build_catalog_site
 

@@ -9,14 +9,15 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from errcat.toolchain.mkdocs import check_site, write_site
 from errcat.toolchain.model import Catalog
-from errcat.site import CONTRACT_FILES, SiteOptions, check_site, contracts_in, render_site, write_site
+from errcat.toolchain.render.site import SiteOptions, render_site
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _shipped_files(catalog: Catalog) -> dict[str, str]:
-    return render_site(catalog, SiteOptions(contracts=contracts_in(ROOT / "schemas", tuple(CONTRACT_FILES))))
+    return render_site(catalog, SiteOptions(package="partner_invoicing_errors"))
 
 
 def test_committed_pages_match_the_catalog(shipped_catalog: Catalog) -> None:
@@ -137,12 +138,12 @@ def test_write_site_removes_pages_the_catalog_no_longer_produces(
     shipped_catalog: Catalog, tmp_path: Path
 ) -> None:
     files = render_site(shipped_catalog)
-    write_site(files, tmp_path, {})
+    write_site(files, tmp_path)
     stale = tmp_path / "docs/codes/gone_code/index.html"
     stale.parent.mkdir(parents=True)
     stale.write_text("old", encoding="utf-8")
     assert [d.path for d in check_site(files, tmp_path)] == ["docs/codes/gone_code/index.html"]
-    built = write_site(files, tmp_path, {})
+    built = write_site(files, tmp_path)
     assert built.removed == ("docs/codes/gone_code/index.html",) and built.changed == ()
     assert not stale.parent.exists()
     assert check_site(files, tmp_path) == []
@@ -150,11 +151,11 @@ def test_write_site_removes_pages_the_catalog_no_longer_produces(
 
 def test_a_failed_write_leaves_the_previous_pages(shipped_catalog: Catalog, tmp_path: Path) -> None:
     files = render_site(shipped_catalog)
-    write_site(files, tmp_path, {})
+    write_site(files, tmp_path)
     before = {p: (tmp_path / p).read_bytes() for p in files}
     changed = {**files, "docs/index.md": "new home\n", "docs/statuses.md/impossible": "x"}
     try:
-        write_site(changed, tmp_path, {})
+        write_site(changed, tmp_path)
     except OSError:
         pass
     else:

@@ -72,6 +72,11 @@ def problems(diagnostics: list[Diagnostic], status: int) -> Outcome:
 
 
 def _located(project: Project, setting: str, message: str, hint: str) -> Stop:
+    """A problem with a setting: at its line of the configuration, or the flag's when a flag gave it."""
+    if setting in project.from_flags:
+        return Stop(
+            Outcome(EXIT_USAGE, stderr=printable(f"errcat: --{setting.removesuffix('-dir')}: {message}"))
+        )
     file, line, column = project.locate(setting)
     return Stop(problems([Diagnostic(file, line, column, "error", message, hint)], EXIT_USAGE))
 
@@ -181,15 +186,17 @@ def load_catalog(project: Project) -> Catalog:
 
 def explain(project: Project, code: str) -> Outcome:
     """``errcat explain CODE``: one code's entry, for a person."""
-    from errcat.toolchain.diagnostics import closest
     from errcat.toolchain.render.text import explain_text, find_entry
 
     catalog = load_catalog(project)
     entry = find_entry(catalog, code)
     if entry is None:
         message = f"errcat: unknown error code {code!r}"
-        if close := closest(code.lower().replace("-", "_"), [e.code for e in catalog.errors]):
-            message += f"; did you mean {close}?"
+        import difflib
+
+        known = [e.code for e in catalog.errors]
+        if close := difflib.get_close_matches(code.lower().replace("-", "_"), known, n=3, cutoff=0.5):
+            message += "; did you mean " + " or ".join(close) + "?"
         else:
             message += "; run 'errcat list' to see every code"
         return Outcome(EXIT_FAILED, stderr=printable(message))
@@ -209,8 +216,12 @@ def list_codes(project: Project, fmt: str = "text") -> Outcome:
 
 def layout_of(project: Project, command: str) -> Layout:
     """The render layout of the project; :class:`Stop` naming the setting that is missing or wrong."""
-    from errcat.toolchain.render.python import Layout
+    from errcat.toolchain.render.python import Layout, package_name_problem
 
+    if project.package and (problem := package_name_problem(project.package)):
+        raise _located(
+            project, "package", problem, "package: the generated Python package, such as acme_errors"
+        )
     if "python" in project.outputs and not project.package:
         raise _located(
             project,

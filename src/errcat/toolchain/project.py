@@ -85,7 +85,8 @@ class Project:
     config: Path | None
     #: The directory relative paths start from: the configuration's, else the working directory.
     root: Path
-    #: The catalog file, and how banners and messages name it (relative to ``root`` where it can be).
+    #: The catalog file, and how banners and messages name it: as given on the command line,
+    #: else relative to ``root``.
     catalog: Path
     catalog_name: str
     package: str | None
@@ -98,6 +99,8 @@ class Project:
     site_dir: Path
     #: Where each setting was given (for located diagnostics about it later): name -> (line, column).
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    #: The settings the command line gave (their problems are the flag's, not the file's).
+    from_flags: frozenset[str] = frozenset()
 
     def locate(self, setting: str) -> tuple[str, int, int]:
         """The file, line and column to report a problem with ``setting`` at."""
@@ -143,7 +146,7 @@ def load_project(overrides: Overrides | None = None, cwd: Path | None = None) ->
         config=config,
         root=root,
         catalog=catalog,
-        catalog_name=_shown(catalog, root, cwd),
+        catalog_name=catalog_given or _shown(catalog, root),
         package=overrides.package or value("package"),
         outputs=tuple(value("outputs")),
         out=cwd / overrides.out if overrides.out else root,
@@ -152,6 +155,15 @@ def load_project(overrides: Overrides | None = None, cwd: Path | None = None) ->
         schemas_dir=str(value("schemas-dir")),
         site_dir=cwd / overrides.site_dir if overrides.site_dir else root / str(value("site-dir")),
         positions=positions,
+        from_flags=frozenset(
+            name
+            for name, given in (
+                ("catalog", overrides.catalog),
+                ("package", overrides.package),
+                ("site-dir", overrides.site_dir),
+            )
+            if given
+        ),
     )
 
 

@@ -211,6 +211,16 @@ def _exports(names: Iterable[str]) -> list[str]:
     return sorted(names, key=key)
 
 
+def _import_order(names: Iterable[str]) -> list[str]:
+    """Names of a ``from ... import`` in isort's order: constants, classes, the rest; case-folded first."""
+
+    def key(name: str) -> tuple[int, tuple[object, ...], tuple[object, ...]]:
+        group = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+        return (group, _natural_key(name.lower()), _natural_key(name))
+
+    return sorted(names, key=key)
+
+
 def sorted_codes(entries: Iterable[ErrorEntry]) -> list[ErrorEntry]:
     return sorted(entries, key=lambda e: e.code)
 
@@ -264,5 +274,6 @@ def python_context(catalog: Catalog, layout: Layout) -> dict[str, Any]:
         "server_codes": catalog.server.roles(),
         "exports": _exports(code_exports),
         "class_exports": _exports(class_exports),
+        "class_imports": _import_order(class_exports),
         "package_exports": _exports([*code_exports, *class_exports, *model_exports, "__version__"]),
     }
