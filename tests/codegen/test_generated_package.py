@@ -330,7 +330,7 @@ def test_the_runtime_and_a_package_work_without_any_optional_library() -> None:
         "    sys.modules[name] = None  # as if it were not installed\n"
         "import errcat, errcat.runtime.errors, errcat.runtime.retry, errcat.runtime.logging\n"
         "import partner_invoicing_errors as p\n"
-        "body = b'{\"error\": {\"code\": \"invoice_not_found\", \"message\": \"m\"}}'\n"
+        'body = b\'{"error": {"code": "invoice_not_found", "message": "m"}}\'\n'
         "error = p.ApiError.from_response(404, body)\n"
         "print(type(error).__name__, p.CATALOG.retry_policy.should_retry(error), error.to_json())\n"
     )
