@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from errcat.toolchain.model import Catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "catalog" / "errors.yaml"
@@ -16,6 +20,14 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     """No test reads or writes the user's check cache."""
     monkeypatch.setenv("ERRCAT_CACHE_DIR", str(tmp_path_factory.mktemp("errcat-cache")))
     monkeypatch.delenv("ERRCAT_CATALOG", raising=False)
+
+
+@pytest.fixture
+def hostile_catalog() -> Catalog:
+    """The shipped catalog with a hostile string in every free-text field."""
+    from tests.builders import build, hostile_data
+
+    return build(hostile_data())
 
 
 @pytest.fixture

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
+
+from tests.builders import CATALOGS
 
 from errcat.toolchain.load import load
 from errcat.toolchain.model import Deprecation, Release, Retirement, changelog
 
-BASE = Path(__file__).parent / "fixtures" / "base.yaml"
+BASE = CATALOGS / "diff_base.yaml"
 
 
 def test_changelog_groups_codes_by_the_version_that_changed_them() -> None:

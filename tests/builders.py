@@ -1,4 +1,4 @@
-"""Helpers of the code generation tests: hostile strings, catalogs built from data, generated packages."""
+"""Catalogs built from data (the shipped one, a hostile one, any dict) and packages generated from them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
+from tests.hostile import HOSTILE, one_line
 
 from errcat.toolchain.load import load_bytes
 from errcat.toolchain.model import Catalog
@@ -18,29 +18,9 @@ from errcat.toolchain.render.escape import yaml_value
 from errcat.toolchain.render.python import Layout
 from errcat.toolchain.write import write
 
-ROOT = Path(__file__).resolve().parents[2]
-
-#: Strings that try to break out of every kind of generated text.
-HOSTILE = (
-    'quote " and \' and """ and \'\'\' end"',
-    "back\\slash \\n \\u2028 \\",
-    "line\nbreak\r\nand\ttab",
-    "{{ 7*7 }} {% raw %} {# comment #}",
-    "</script><script>alert(1)</script>",
-    "[x](javascript:alert(1)) | pipe | ` backtick",
-    "line\u2028separator\u2029paragraph\x85next",
-    "rtl \u202eevil\u202c and \u2066isolate\u2069",
-    "# not a comment\n# -*- coding: latin-1 -*-",
-    "null byte \x00 bell \x07 del \x7f",
-    "emoji \U0001f600 and accents \u00e9\u00e8 and \u0430 cyrillic",
-    "'; DROP TABLE errors; --",
-    "${HOME} $(rm -rf /) %s %(x)s {0}",
-)
-
-
-def one_line(text: str) -> str:
-    """``text`` made valid for a one-line catalog field."""
-    return text.replace("\r", " ").replace("\n", " ").replace("\x85", " ").replace("\u2028", " ")[:200]
+ROOT = Path(__file__).resolve().parents[1]
+#: The catalogs the tests read: good/, bad/ (with their pinned diagnostics), diff_base.yaml.
+CATALOGS = ROOT / "tests" / "catalogs"
 
 
 def shipped_data() -> dict[str, Any]:
@@ -94,8 +74,3 @@ def generate_package(catalog: Catalog, root: Path, package: str | None = None) -
         sys.path.insert(0, str(root))
     importlib.invalidate_caches()
     return package, files
-
-
-@pytest.fixture
-def hostile_catalog() -> Catalog:
-    return build(hostile_data())

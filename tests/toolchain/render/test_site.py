@@ -9,11 +9,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from tests.builders import ROOT
+
 from errcat.toolchain.mkdocs import check_site, write_site
 from errcat.toolchain.model import Catalog
 from errcat.toolchain.render.site import SiteOptions, render_site
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _shipped_files(catalog: Catalog) -> dict[str, str]:

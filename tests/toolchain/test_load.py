@@ -13,10 +13,11 @@ import os
 from pathlib import Path
 
 import pytest
+from tests.builders import CATALOGS
 
 from errcat.toolchain.load import load, load_bytes
 
-HERE = Path(__file__).parent
+HERE = CATALOGS
 BAD = sorted((HERE / "bad").glob("*.yaml"))
 GOOD = sorted((HERE / "good").glob("*.yaml"))
 UPDATE = os.environ.get("ERRCAT_UPDATE_SNAPSHOTS") == "1"

@@ -17,11 +17,11 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.builders import ROOT, build, generate_package, shipped_data
+from tests.hostile import HOSTILE, one_line
 
 from errcat.runtime.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS
 from errcat.toolchain.model import Catalog, category_class_name
-
-from .conftest import HOSTILE, ROOT, build, generate_package, one_line, shipped_data
 
 ALL_STATUSES = {
     400: "Bad Request",

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.builders import ROOT, build, shipped_data
+from tests.hostile import HOSTILE
 
 from errcat.toolchain.render import render_all
 from errcat.toolchain.render.escape import py_docstring, py_literal, yaml_value
 from errcat.toolchain.render.python import Layout
 from errcat.toolchain.write import check, write
-
-from .conftest import HOSTILE, ROOT, build, shipped_data
 
 ERRCAT = [sys.executable, "-m", "errcat"]
 OUTPUTS = (

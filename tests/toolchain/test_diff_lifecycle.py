@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from tests.builders import CATALOGS
 
 from errcat.toolchain.load import load_bytes
 
-BASE = (Path(__file__).parent / "fixtures" / "base.yaml").read_text("utf-8")
+BASE = (CATALOGS / "diff_base.yaml").read_text("utf-8")
 ENTRY = "  - code: internal_error\n    status: 500\n"
 
 

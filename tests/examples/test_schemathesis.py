@@ -23,8 +23,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-
-from ._service import load_service
+from tests.examples._service import load_service
 
 EXAMPLES = 30
 AUTH = {"Authorization": "Bearer tok_partner"}

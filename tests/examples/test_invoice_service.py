@@ -7,13 +7,12 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.examples._service import load_service
 
 import partner_invoicing_errors
 from errcat.integrations.httpx import RetryingTransport, raise_for_error
 from errcat.runtime.retry import existing_resource_hint
 from partner_invoicing_errors import DuplicateExternalId, InvalidToken, InvoiceNotFound, PermissionDenied
-
-from ._service import load_service
 
 ERRORS = partner_invoicing_errors
 

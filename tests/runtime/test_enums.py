@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.builders import ROOT
 
 # Runs in a fresh interpreter: errcat.runtime.enums needs only the standard library.
 SCRIPT = r'''

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.builders import ROOT
 
 from errcat.toolchain.load import load_bytes
 from errcat.toolchain.mkdocs import build_site, write_site
 from errcat.toolchain.model import Catalog
 from errcat.toolchain.render.site import SiteOptions, render_site
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.builders import ROOT
 
 from errcat.toolchain.load import load
 from errcat.toolchain.model import (
@@ -18,7 +19,6 @@ from errcat.toolchain.model import (
     status_class,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 SEED = Path("/work/shared/seed/000_b58222abb47cc3dd.txt")
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.builders import CATALOGS, ROOT
 
 from errcat.toolchain.diff import CATEGORY_FIELDS, ERROR_FIELDS, KINDS, STATUS_FIELDS, diff, version_bump
 from errcat.toolchain.load import load
@@ -24,9 +25,8 @@ from errcat.toolchain.model import (
 )
 
 HERE = Path(__file__).parent
-ROOT = HERE.parent.parent
-GOLDEN = HERE / "golden"
-BASE = HERE / "fixtures" / "base.yaml"  # a frozen copy of the catalog, so golden line numbers hold
+GOLDEN = HERE / "diff_golden"
+BASE = CATALOGS / "diff_base.yaml"  # a frozen copy of the catalog, so golden line numbers hold
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,10 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from tests.strategies import REQUIRED_ERROR_FIELDS, catalogs, dump, position_of
 
 from errcat.toolchain.load import load_bytes
 from errcat.toolchain.model import doc_url
-
-from .catalog_strategies import REQUIRED_ERROR_FIELDS, catalogs, dump, position_of
 
 # No shrinking phase: a whole catalog shrinks slowly (minutes when several fields fail at once), so a
 # failure shows the catalog as drawn; add Phase.shrink here locally to minimise one.

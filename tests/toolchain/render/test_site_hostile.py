@@ -18,11 +18,10 @@ from typing import Any
 import markdown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.toolchain.conftest import StaticServer, build_catalog_site
 
 from errcat.toolchain.model import Catalog
 from errcat.toolchain.render.site import render_site, visible_text
-
-from .conftest import StaticServer, build_catalog_site
 
 HOSTILE = [
     "<script>alert(1)</script>",

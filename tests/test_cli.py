@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.builders import CATALOGS, ROOT
 
 from errcat.cli import main
 
-HERE = Path(__file__).parent
-ROOT = HERE.parent.parent
+HERE = CATALOGS
 MINIMAL = HERE / "good" / "minimal.yaml"
 SHIPPED = ROOT / "catalog" / "errors.yaml"
 
