@@ -43,7 +43,7 @@ def edited(tmp_path: Path, old: str, new: str, name: str = "catalog.yaml") -> Pa
 
 def test_check_of_the_shipped_catalog_exits_0_and_says_one_line() -> None:
     done = run("check", "--no-cache")
-    summary = "catalog/errors.yaml: ok, 10 codes in 6 categories, 10 statuses\n"
+    summary = "catalog/errors.yaml: ok, 13 codes in 7 categories, 12 statuses\n"
     assert (done.returncode, done.stdout, done.stderr) == (0, summary, "")
     quiet = run("check", "--no-cache", "-q")
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
@@ -289,7 +289,7 @@ def test_explain_an_unknown_code_suggests_the_nearest_and_exits_1(capsys: pytest
     assert main(["explain", "--catalog", str(SHIPPED), "invoice_not_fond"]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    suggestion = "did you mean invoice_not_found or business_not_found?"
+    suggestion = "did you mean invoice_not_found or route_not_found or business_not_found?"
     assert captured.err == f"errcat: unknown error code 'invoice_not_fond'; {suggestion}\n"
 
 
@@ -329,7 +329,7 @@ def test_list_prints_an_aligned_table(capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["list", "--catalog", str(SHIPPED)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["CODE", "STATUS", "CATEGORY", "RETRY", "TITLE"]
-    assert len(lines) == 1 + 10
+    assert len(lines) == 1 + 13
     status_column = lines[0].index("STATUS")
     assert all(line[status_column : status_column + 3].isdigit() for line in lines[1:])
     assert lines[6].split()[:4] == ["invoice_not_found", "404", "resource", "do_not_retry"]
@@ -338,7 +338,7 @@ def test_list_prints_an_aligned_table(capsys: pytest.CaptureFixture[str]) -> Non
 def test_list_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list", "--catalog", str(SHIPPED), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert len(rows) == 10
+    assert len(rows) == 13
     assert rows[0] == {
         "code": "authentication_required",
         "status": 401,

@@ -76,6 +76,7 @@ class ErrorCatalog:
 
     __slots__ = (
         "_api_error",
+        "_http_error_codes",
         "_retry_arguments",
         "_retry_policy",
         "_server_codes",
@@ -117,6 +118,7 @@ class ErrorCatalog:
         log_fields: "tuple[str, ...]",
         log_levels: "Mapping[str, str]",
         server_codes: "Mapping[str, str]",
+        http_error_codes: "Mapping[int, str] | None" = None,
     ) -> None:
         self.package = package
         self.name = name
@@ -130,6 +132,7 @@ class ErrorCatalog:
         self.log_levels = log_levels
         self._retry_arguments = retry_policy
         self._server_codes = server_codes
+        self._http_error_codes = http_error_codes or {}
         self._retry_policy: RetryPolicy | None = None
         self._api_error: type[ApiError] | None = None
 
@@ -182,6 +185,18 @@ class ErrorCatalog:
     def error_class(self, role: str) -> "type[ApiError]":
         """The exception class of :meth:`server_code`."""
         return self.api_error.class_for(self.server_code(role))
+
+    def http_error_class(self, status: int) -> "type[ApiError]":
+        """The exception class that answers an HTTP error the framework raised itself with ``status``.
+
+        The code ``server.http_errors`` names for that status; for a status it leaves out,
+        the ``request_validation`` code (a 4xx) or the ``unhandled_exception`` code (a 5xx),
+        whose own status the response then has.
+        """
+        code = self._http_error_codes.get(status)
+        if code is not None:
+            return self.api_error.class_for(code)
+        return self.error_class("unhandled_exception" if status >= 500 else "request_validation")
 
 
 def catalog_of(errors: "ErrorPackage | ErrorCatalog") -> ErrorCatalog:

@@ -569,19 +569,25 @@ _NO_LOGGING = Logging()
 class Server(_Frozen):
     """The codes a server answers its framework's own errors with ("" where the catalog names none)."""
 
-    __slots__ = ("request_validation", "unhandled_exception")
+    __slots__ = ("http_errors", "request_validation", "unhandled_exception")
     request_validation: str
     unhandled_exception: str
+    http_errors: tuple[str, ...]  # each answers the framework's HTTP errors of its status
 
-    def __init__(self, request_validation: str = "", unhandled_exception: str = "") -> None:
+    def __init__(
+        self, request_validation: str = "", unhandled_exception: str = "", http_errors: tuple[str, ...] = ()
+    ) -> None:
         _set(self, "request_validation", request_validation)
         _set(self, "unhandled_exception", unhandled_exception)
+        _set(self, "http_errors", http_errors)
 
     def roles(self) -> tuple[tuple[str, str], ...]:
         """(role, code) for each role the catalog names a code for."""
-        return tuple(
-            (role, code) for role, code in zip(self._fields, self._field_values(self), strict=True) if code
+        named = (
+            ("request_validation", self.request_validation),
+            ("unhandled_exception", self.unhandled_exception),
         )
+        return tuple((role, code) for role, code in named if code)
 
 
 _NO_SERVER = Server()

@@ -216,7 +216,12 @@ _SERVER_ROLE_CLASSES = {"request_validation": (400, "a 4xx"), "unhandled_excepti
 
 
 def _check_server(c: _Checker, codes: dict[str, int]) -> None:
-    for role, code in c.data.get("server", {}).items():
+    server = c.data.get("server")
+    if server is None:
+        return
+    for role, code in server.items():
+        if role == "http_errors":
+            continue
         path = ("server", role)
         if not c.reference(path, code, codes, "code", "name a code of errors[]"):
             continue
@@ -537,7 +542,11 @@ def build(doc: Document, sha256: str) -> model.Catalog:
             ),
             levels=tuple(model.LogLevel(**lv) for lv in logging.get("levels", ())),
         ),
-        server=model.Server(**data.get("server", {})),
+        server=model.Server(
+            request_validation=data.get("server", {}).get("request_validation", ""),
+            unhandled_exception=data.get("server", {}).get("unhandled_exception", ""),
+            http_errors=tuple(data.get("server", {}).get("http_errors", ())),
+        ),
         scenarios=tuple(
             model.Scenario(
                 id=s["id"],

@@ -272,6 +272,7 @@ def python_context(catalog: Catalog, layout: Layout) -> dict[str, Any]:
         "log_fields": tuple(f.field for f in catalog.logging.include),
         "log_levels": sorted((lv.when, lv.level) for lv in catalog.logging.levels),
         "server_codes": catalog.server.roles(),
+        "http_error_codes": sorted((catalog.error(code).status, code) for code in catalog.server.http_errors),
         "exports": _exports(code_exports),
         "class_exports": _exports(class_exports),
         "class_imports": _import_order(class_exports),
