@@ -19,10 +19,10 @@ from json.encoder import encode_basestring
 
 import orjson
 from _codegen_common import row
-from errcat.exceptions import InvoiceNotFound
 from pydantic import BaseModel
 
-from errcat import ApiError, ErrorResponse, errors
+from errcat.runtime import errors
+from partner_invoicing_errors import ApiError, ErrorResponse, InvoiceNotFound
 
 
 class Flat(BaseModel):
