@@ -36,7 +36,7 @@ def names_for(directory: Path) -> tuple[str, str]:
     words = [w for w in re.split(r"[^A-Za-z0-9]+", directory.resolve().name) if w] or ["my"]
     if words[-1].lower() == "errors":
         words = words[:-1] or ["my"]
-    name = " ".join(w[:1].upper() + w[1:] for w in words)
+    name = " ".join("API" if w.lower() == "api" else w[:1].upper() + w[1:] for w in words)
     if words[-1].lower() != "api":
         name += " API"
     package = "_".join(w.lower() for w in words) + "_errors"
@@ -57,8 +57,8 @@ def init(
     package = package or derived_package
     if problem := package_name_problem(package):
         return Outcome(EXIT_USAGE, stderr=printable(f"errcat init: {problem}; pass --package NAME"))
-    if not name.strip() or "\n" in name:
-        return Outcome(EXIT_USAGE, stderr="errcat init: the API name must be one line of text (--name)")
+    if not name.strip() or not name.isprintable():
+        return Outcome(EXIT_USAGE, stderr="errcat init: the API name must be one line of printable text (--name)")
     slug = package.removesuffix("_errors").replace("_", "-") or "api"
     docs_url = (docs_url or f"https://docs.example.com/{slug}/errors").rstrip("/")
     if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", docs_url):
