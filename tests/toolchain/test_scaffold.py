@@ -98,7 +98,7 @@ def test_a_hostile_name_stays_data_in_every_file(tmp_path: Path, name: str) -> N
         ({"package": "class"}, "is not a Python package name"),
         ({"package": "errcat"}, "would shadow errcat"),
         ({"docs_url": "ftp://docs"}, "is not an http(s) URL"),
-        ({"name": "two\nlines"}, "must be one line"),
+        ({"name": "two\nlines"}, "must be one printable line"),
     ],
 )
 def test_bad_options_are_usage_errors(tmp_path: Path, options: dict[str, str], message: str) -> None:

@@ -58,7 +58,7 @@ def init(
     if problem := package_name_problem(package):
         return Outcome(EXIT_USAGE, stderr=printable(f"errcat init: {problem}; pass --package NAME"))
     if not name.strip() or not name.isprintable():
-        return Outcome(EXIT_USAGE, stderr="errcat init: the API name must be one line of printable text (--name)")
+        return Outcome(EXIT_USAGE, stderr="errcat init: the API name must be one printable line (--name)")
     slug = package.removesuffix("_errors").replace("_", "-") or "api"
     docs_url = (docs_url or f"https://docs.example.com/{slug}/errors").rstrip("/")
     if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", docs_url):
