@@ -121,3 +121,29 @@ def test_contracts_and_the_catalog_export_are_downloadable(
         assert f'href="downloads/{name}"' in home
         response = page.request.get(f"{site_url}downloads/{name}")
         assert response.ok and len(response.body()) > 100
+
+
+def test_every_generated_table_gets_materials_table_style(built_site: Path, site_url: str, page: Any) -> None:
+    """Material styles only tables without a class; every table of the site must look like one of its own."""
+    styled = 0
+    for path in ("", "statuses/", "codes/", "retry/", "logging/"):
+        page.goto(site_url + path)
+        tables = page.locator(".md-typeset table")
+        assert tables.count() > 0, path
+        for index in range(tables.count()):
+            style = tables.nth(index).evaluate(
+                "t => { const s = getComputedStyle(t); return [s.display, s.borderTopStyle, s.fontSize]; }"
+            )
+            assert style[0] == "inline-block" and style[1] == "solid", (path, index, style)
+            styled += 1
+    assert styled >= 9
+    assert page.errors == []
+
+
+def test_the_page_head_names_the_api_in_its_title_and_description(
+    shipped_catalog: Catalog, site_url: str, page: Any
+) -> None:
+    page.goto(site_url)
+    description = page.locator('meta[name="description"]').get_attribute("content")
+    assert description == f"Every error of {shipped_catalog.api.name}, what it means and what to do about it."
+    assert shipped_catalog.api.name in page.title()

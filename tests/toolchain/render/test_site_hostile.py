@@ -117,3 +117,21 @@ def test_a_hostile_catalog_builds_and_runs_no_script_in_chromium(
     assert "<script>alert(1)</script>" in shown and "[x](javascript:alert(2))" in shown
     assert "{{ 7*7 }}" in shown and "<U+202E>evil" in shown
     assert page.errors == []
+
+
+def test_an_api_name_with_yaml_and_html_syntax_stays_whole_in_the_page_head(
+    shipped_catalog: Catalog, tmp_path: Path, page: Any
+) -> None:
+    """mkdocs.yml is serialized: ``: `` and `` #`` in the name neither break the build nor cut the name."""
+    name = "Acme: \"Errors\" #1 & </title><script>alert(3)</script> 'quoted'"
+    catalog = replace(shipped_catalog, api=replace(shipped_catalog.api, name=name))
+    built = build_catalog_site(catalog, tmp_path / "site")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with StaticServer(built) as server:
+        page.goto(server.url)
+        page.wait_for_load_state("load")
+        description = page.locator('meta[name="description"]').get_attribute("content")
+        title = page.title()
+    assert description == f"Every error of {name}, what it means and what to do about it."
+    assert name in title and dialogs == [] and page.errors == []
