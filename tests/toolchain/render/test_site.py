@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -132,6 +133,43 @@ def test_python_examples_in_the_pages_run(shipped_catalog: Catalog, tmp_path: Pa
             [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, check=False
         )
         assert done.returncode == 0, f"the example in {path} fails:\n{block}\n{done.stderr}"
+
+
+def test_python_examples_run_for_another_catalog_and_its_own_package(tmp_path: Path) -> None:
+    """The examples are rendered from the catalog's own codes and import its own package."""
+    from tests.builders import CATALOGS, generate_package
+
+    from errcat.toolchain.load import load
+
+    catalog = load(CATALOGS / "good" / "shipping.yaml").catalog
+    assert catalog is not None
+    package, _ = generate_package(catalog, tmp_path / "pkg", "shipping_site_errors")
+    files = render_site(catalog, SiteOptions(package=package))
+    blocks = [
+        (path, block)
+        for path, text in files.items()
+        for block in re.findall(r"^```python\n(.*?)^```$", text, flags=re.M | re.S)
+    ]
+    assert sorted(path for path, _ in blocks) == [
+        "docs/logging.md",
+        "docs/retry.md",
+        "docs/scenarios.md",
+        "docs/scenarios.md",
+    ]
+    for index, (path, block) in enumerate(blocks):
+        assert "partner_invoicing" not in block and "invoice" not in block
+        script = tmp_path / f"example_{index}.py"
+        script.write_text(block, encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, str(script)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(tmp_path / "pkg")},
+            check=False,
+        )
+        assert done.returncode == 0, f"the example in {path} fails:\n{block}\n{done.stderr}"
+    assert not [t for t in render_site(catalog).values() if "```python" in t]  # no package: no examples
 
 
 def test_write_site_removes_pages_the_catalog_no_longer_produces(
