@@ -11,14 +11,14 @@ takes a code in any case or a former name. Deprecated and retired codes keep
 their members. ``CATALOG`` says the rest (the retry policy, the logging guidance,
 the codes for framework errors) for errcat's integrations.
 
-The members are created by ``install_members`` and ``install_codes`` (from
-``_MEMBERS``), several times faster than the enum metaclass; the class bodies
-declare them for type checkers. The facts of each code are in ``code_table``,
-imported the first time one is read.
+``ErrorCode``'s members are created by ``install_codes`` from ``_MEMBERS``, several
+times faster than the enum metaclass for thousands of codes; its class body declares
+them for type checkers. The facts of each code are in ``code_table``, imported the
+first time one is read.
 """
 
 from errcat.runtime.catalog import ErrorCatalog
-from errcat.runtime.enums import CatalogCategory, CatalogCode, CatalogStatus, install_codes, install_members
+from errcat.runtime.enums import CatalogCategory, CatalogCode, CatalogStatus, install_codes
 
 TYPE_CHECKING = False
 
@@ -31,287 +31,121 @@ __all__ = [
 
 
 class HttpStatus(CatalogStatus):
-    """The HTTP statuses of the API: value, phrase, description, action, retried with backoff."""
+    """The HTTP statuses of the API: value, phrase, description, action, and whether it is retried with backoff."""
 
-    if TYPE_CHECKING:
-        OK = (200, "OK", "Request successful.", "Continue.", False)
-        CREATED = (201, "Created", "Resource created successfully.", "Continue.", False)
-        BAD_REQUEST = (
-            400,
-            "Bad Request",
-            "Invalid request data or validation errors.",
-            "Fix the request and retry.",
-            False,
-        )
-        UNAUTHORIZED = (
-            401,
-            "Unauthorized",
-            "Missing or invalid authentication.",
-            "Refresh the token and retry.",
-            False,
-        )
-        FORBIDDEN = (
-            403,
-            "Forbidden",
-            "Valid authentication but insufficient permissions.",
-            "Check the business_id scope of the token.",
-            False,
-        )
-        NOT_FOUND = (404, "Not Found", "The resource does not exist.", "Verify the resource ID.", False)
-        METHOD_NOT_ALLOWED = (
-            405,
-            "Method Not Allowed",
-            "The path exists but does not take this HTTP method.",
-            "Use a method the path allows; the Allow header lists them.",
-            False,
-        )
-        CONFLICT = (
-            409,
-            "Conflict",
-            "Duplicate resource or state conflict.",
-            "Check for an existing resource.",
-            False,
-        )
-        CONTENT_TOO_LARGE = (
-            413,
-            "Content Too Large",
-            "The request body is larger than the API accepts.",
-            "Send a smaller body.",
-            False,
-        )
-        TOO_MANY_REQUESTS = (
-            429,
-            "Too Many Requests",
-            "The partner sent more requests than its rate limit allows.",
-            "Wait for the Retry-After delay, then retry with backoff.",
-            True,
-        )
-        INTERNAL_SERVER_ERROR = (
-            500,
-            "Internal Server Error",
-            "Internal server error.",
-            "Retry with backoff.",
-            True,
-        )
-        SERVICE_UNAVAILABLE = (
-            503,
-            "Service Unavailable",
-            "The API is temporarily unable to handle the request.",
-            "Wait for the Retry-After delay, then retry with backoff.",
-            True,
-        )
-
-
-install_members(
-    HttpStatus,
-    (
-        ("OK", (200, "OK", "Request successful.", "Continue.", False)),
-        ("CREATED", (201, "Created", "Resource created successfully.", "Continue.", False)),
-        (
-            "BAD_REQUEST",
-            (
-                400,
-                "Bad Request",
-                "Invalid request data or validation errors.",
-                "Fix the request and retry.",
-                False,
-            ),
-        ),
-        (
-            "UNAUTHORIZED",
-            (
-                401,
-                "Unauthorized",
-                "Missing or invalid authentication.",
-                "Refresh the token and retry.",
-                False,
-            ),
-        ),
-        (
-            "FORBIDDEN",
-            (
-                403,
-                "Forbidden",
-                "Valid authentication but insufficient permissions.",
-                "Check the business_id scope of the token.",
-                False,
-            ),
-        ),
-        ("NOT_FOUND", (404, "Not Found", "The resource does not exist.", "Verify the resource ID.", False)),
-        (
-            "METHOD_NOT_ALLOWED",
-            (
-                405,
-                "Method Not Allowed",
-                "The path exists but does not take this HTTP method.",
-                "Use a method the path allows; the Allow header lists them.",
-                False,
-            ),
-        ),
-        (
-            "CONFLICT",
-            (
-                409,
-                "Conflict",
-                "Duplicate resource or state conflict.",
-                "Check for an existing resource.",
-                False,
-            ),
-        ),
-        (
-            "CONTENT_TOO_LARGE",
-            (
-                413,
-                "Content Too Large",
-                "The request body is larger than the API accepts.",
-                "Send a smaller body.",
-                False,
-            ),
-        ),
-        (
-            "TOO_MANY_REQUESTS",
-            (
-                429,
-                "Too Many Requests",
-                "The partner sent more requests than its rate limit allows.",
-                "Wait for the Retry-After delay, then retry with backoff.",
-                True,
-            ),
-        ),
-        (
-            "INTERNAL_SERVER_ERROR",
-            (500, "Internal Server Error", "Internal server error.", "Retry with backoff.", True),
-        ),
-        (
-            "SERVICE_UNAVAILABLE",
-            (
-                503,
-                "Service Unavailable",
-                "The API is temporarily unable to handle the request.",
-                "Wait for the Retry-After delay, then retry with backoff.",
-                True,
-            ),
-        ),
-    ),
-)
+    OK = 200, "OK", "Request successful.", "Continue.", False
+    CREATED = 201, "Created", "Resource created successfully.", "Continue.", False
+    BAD_REQUEST = (
+        400,
+        "Bad Request",
+        "Invalid request data or validation errors.",
+        "Fix the request and retry.",
+        False,
+    )
+    UNAUTHORIZED = (
+        401,
+        "Unauthorized",
+        "Missing or invalid authentication.",
+        "Refresh the token and retry.",
+        False,
+    )
+    FORBIDDEN = (
+        403,
+        "Forbidden",
+        "Valid authentication but insufficient permissions.",
+        "Check the business_id scope of the token.",
+        False,
+    )
+    NOT_FOUND = 404, "Not Found", "The resource does not exist.", "Verify the resource ID.", False
+    METHOD_NOT_ALLOWED = (
+        405,
+        "Method Not Allowed",
+        "The path exists but does not take this HTTP method.",
+        "Use a method the path allows; the Allow header lists them.",
+        False,
+    )
+    CONFLICT = (
+        409,
+        "Conflict",
+        "Duplicate resource or state conflict.",
+        "Check for an existing resource.",
+        False,
+    )
+    CONTENT_TOO_LARGE = (
+        413,
+        "Content Too Large",
+        "The request body is larger than the API accepts.",
+        "Send a smaller body.",
+        False,
+    )
+    TOO_MANY_REQUESTS = (
+        429,
+        "Too Many Requests",
+        "The partner sent more requests than its rate limit allows.",
+        "Wait for the Retry-After delay, then retry with backoff.",
+        True,
+    )
+    INTERNAL_SERVER_ERROR = (
+        500,
+        "Internal Server Error",
+        "Internal server error.",
+        "Retry with backoff.",
+        True,
+    )
+    SERVICE_UNAVAILABLE = (
+        503,
+        "Service Unavailable",
+        "The API is temporarily unable to handle the request.",
+        "Wait for the Retry-After delay, then retry with backoff.",
+        True,
+    )
 
 
 class ErrorCategory(CatalogCategory):
-    """The categories of error codes: id, title (``summary``), description, exception class."""
+    """The categories of error codes: id, title (``summary``), description, and the exception class of the category."""
 
-    if TYPE_CHECKING:
-        AUTHENTICATION = (
-            "authentication",
-            "Authentication errors",
-            "The request did not prove who sent it: the Authorization header is missing, or its Bearer token is malformed, expired or revoked. These are answered with 401 and are fixed by obtaining a fresh token.",
-            "AuthenticationError",
-        )
-        AUTHORIZATION = (
-            "authorization",
-            "Authorization errors",
-            "The caller is authenticated but its token does not grant access to the business or resource it asked for. These are answered with 403 and are never fixed by retrying.",
-            "AuthorizationError",
-        )
-        RATE_LIMIT = (
-            "rate_limit",
-            "Rate limiting errors",
-            "The partner sent requests faster than its quota allows. Wait for the Retry-After delay and slow down.",
-            "RateLimitError",
-        )
-        REQUEST = (
-            "request",
-            "Request errors",
-            "The request cannot be served as it was sent: its method is not one the path takes, or its body is too large. These are answered by the API's framework before any business logic runs, and are fixed in the client.",
-            "RequestError",
-        )
-        RESOURCE = (
-            "resource",
-            "Resource errors",
-            "The request named a business or invoice that does not exist for this partner, or tried to create one that already exists.",
-            "ResourceError",
-        )
-        SERVER = (
-            "server",
-            "Server errors",
-            "The API failed or was temporarily unavailable. The request itself may be valid: retry with exponential backoff.",
-            "ServerError",
-        )
-        VALIDATION = (
-            "validation",
-            "Validation errors",
-            "The request was understood but its data broke one or more validation rules. The response lists every offending field in details; fix them all and send the request again.",
-            "ValidationError",
-        )
-
-
-install_members(
-    ErrorCategory,
-    (
-        (
-            "AUTHENTICATION",
-            (
-                "authentication",
-                "Authentication errors",
-                "The request did not prove who sent it: the Authorization header is missing, or its Bearer token is malformed, expired or revoked. These are answered with 401 and are fixed by obtaining a fresh token.",
-                "AuthenticationError",
-            ),
-        ),
-        (
-            "AUTHORIZATION",
-            (
-                "authorization",
-                "Authorization errors",
-                "The caller is authenticated but its token does not grant access to the business or resource it asked for. These are answered with 403 and are never fixed by retrying.",
-                "AuthorizationError",
-            ),
-        ),
-        (
-            "RATE_LIMIT",
-            (
-                "rate_limit",
-                "Rate limiting errors",
-                "The partner sent requests faster than its quota allows. Wait for the Retry-After delay and slow down.",
-                "RateLimitError",
-            ),
-        ),
-        (
-            "REQUEST",
-            (
-                "request",
-                "Request errors",
-                "The request cannot be served as it was sent: its method is not one the path takes, or its body is too large. These are answered by the API's framework before any business logic runs, and are fixed in the client.",
-                "RequestError",
-            ),
-        ),
-        (
-            "RESOURCE",
-            (
-                "resource",
-                "Resource errors",
-                "The request named a business or invoice that does not exist for this partner, or tried to create one that already exists.",
-                "ResourceError",
-            ),
-        ),
-        (
-            "SERVER",
-            (
-                "server",
-                "Server errors",
-                "The API failed or was temporarily unavailable. The request itself may be valid: retry with exponential backoff.",
-                "ServerError",
-            ),
-        ),
-        (
-            "VALIDATION",
-            (
-                "validation",
-                "Validation errors",
-                "The request was understood but its data broke one or more validation rules. The response lists every offending field in details; fix them all and send the request again.",
-                "ValidationError",
-            ),
-        ),
-    ),
-)
+    AUTHENTICATION = (
+        "authentication",
+        "Authentication errors",
+        "The request did not prove who sent it: the Authorization header is missing, or its Bearer token is malformed, expired or revoked. These are answered with 401 and are fixed by obtaining a fresh token.",
+        "AuthenticationError",
+    )
+    AUTHORIZATION = (
+        "authorization",
+        "Authorization errors",
+        "The caller is authenticated but its token does not grant access to the business or resource it asked for. These are answered with 403 and are never fixed by retrying.",
+        "AuthorizationError",
+    )
+    RATE_LIMIT = (
+        "rate_limit",
+        "Rate limiting errors",
+        "The partner sent requests faster than its quota allows. Wait for the Retry-After delay and slow down.",
+        "RateLimitError",
+    )
+    REQUEST = (
+        "request",
+        "Request errors",
+        "The request cannot be served as it was sent: its method is not one the path takes, or its body is too large. These are answered by the API's framework before any business logic runs, and are fixed in the client.",
+        "RequestError",
+    )
+    RESOURCE = (
+        "resource",
+        "Resource errors",
+        "The request named a business or invoice that does not exist for this partner, or tried to create one that already exists.",
+        "ResourceError",
+    )
+    SERVER = (
+        "server",
+        "Server errors",
+        "The API failed or was temporarily unavailable. The request itself may be valid: retry with exponential backoff.",
+        "ServerError",
+    )
+    VALIDATION = (
+        "validation",
+        "Validation errors",
+        "The request was understood but its data broke one or more validation rules. The response lists every offending field in details; fix them all and send the request again.",
+        "ValidationError",
+    )
 
 
 class ErrorCode(CatalogCode):

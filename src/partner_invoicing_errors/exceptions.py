@@ -51,11 +51,21 @@ class AuthenticationError(ApiError, category=ErrorCategory.AUTHENTICATION):
 
 
 class AuthenticationRequired(AuthenticationError, code=ErrorCode.AUTHENTICATION_REQUIRED):
-    """401 authentication_required: Authentication required."""
+    """401 authentication_required: Authentication required.
+
+    Cause: No authentication credentials provided.
+
+    Solution: Include a valid Bearer token in the Authorization header.
+    """
 
 
 class InvalidToken(AuthenticationError, code=ErrorCode.INVALID_TOKEN):
-    """401 invalid_token: Invalid token."""
+    """401 invalid_token: Invalid token.
+
+    Cause: Token is invalid, malformed, or expired.
+
+    Solution: Refresh the token or re-authenticate.
+    """
 
 
 class AuthorizationError(ApiError, category=ErrorCategory.AUTHORIZATION):
@@ -63,7 +73,12 @@ class AuthorizationError(ApiError, category=ErrorCategory.AUTHORIZATION):
 
 
 class PermissionDenied(AuthorizationError, code=ErrorCode.PERMISSION_DENIED):
-    """403 permission_denied: Permission denied."""
+    """403 permission_denied: Permission denied.
+
+    Cause: Token is valid but lacks permission for this resource.
+
+    Solution: Verify that business_id matches the token scope.
+    """
 
 
 class RateLimitError(ApiError, category=ErrorCategory.RATE_LIMIT):
@@ -71,7 +86,13 @@ class RateLimitError(ApiError, category=ErrorCategory.RATE_LIMIT):
 
 
 class RateLimitExceeded(RateLimitError, code=ErrorCode.RATE_LIMIT_EXCEEDED):
-    """429 rate_limit_exceeded: Rate limit exceeded."""
+    """429 rate_limit_exceeded: Rate limit exceeded.
+
+    Cause: The partner sent more requests than its rate limit allows in the current window.
+
+    Solution: Wait for the number of seconds in the Retry-After header, then retry with exponential
+    backoff and spread requests more evenly.
+    """
 
 
 class RequestError(ApiError, category=ErrorCategory.REQUEST):
@@ -79,11 +100,22 @@ class RequestError(ApiError, category=ErrorCategory.REQUEST):
 
 
 class MethodNotAllowed(RequestError, code=ErrorCode.METHOD_NOT_ALLOWED):
-    """405 method_not_allowed: Method not allowed."""
+    """405 method_not_allowed: Method not allowed.
+
+    Cause: The path exists, but not with the HTTP method the request used.
+
+    Solution: Use one of the methods in the Allow header of the response.
+    """
 
 
 class RequestTooLarge(RequestError, code=ErrorCode.REQUEST_TOO_LARGE):
-    """413 request_too_large: Request too large."""
+    """413 request_too_large: Request too large.
+
+    Cause: The body of the request exceeds the API's size limit.
+
+    Solution: Send a smaller body; split a large batch into several requests. The limit is in
+    max_bytes.
+    """
 
 
 class ResourceError(ApiError, category=ErrorCategory.RESOURCE):
@@ -91,19 +123,41 @@ class ResourceError(ApiError, category=ErrorCategory.RESOURCE):
 
 
 class BusinessNotFound(ResourceError, code=ErrorCode.BUSINESS_NOT_FOUND):
-    """404 business_not_found: Business not found."""
+    """404 business_not_found: Business not found.
+
+    Cause: Business ID doesn't exist or doesn't belong to your partner.
+
+    Solution: Verify that business_id is correct.
+    """
 
 
 class DuplicateExternalId(ResourceError, code=ErrorCode.DUPLICATE_EXTERNAL_ID):
-    """409 duplicate_external_id: Duplicate external ID."""
+    """409 duplicate_external_id: Duplicate external ID.
+
+    Cause: A resource with this external_id already exists.
+
+    Solution: This is expected for idempotent requests: use the existing resource, whose ID is in
+    existing_invoice_id.
+    """
 
 
 class InvoiceNotFound(ResourceError, code=ErrorCode.INVOICE_NOT_FOUND):
-    """404 invoice_not_found: Invoice not found."""
+    """404 invoice_not_found: Invoice not found.
+
+    Cause: Invoice ID doesn't exist for this business.
+
+    Solution: Verify that invoice_id is correct.
+    """
 
 
 class RouteNotFound(ResourceError, code=ErrorCode.ROUTE_NOT_FOUND):
-    """404 route_not_found: Route not found."""
+    """404 route_not_found: Route not found.
+
+    Cause: The request path does not name any endpoint of the API.
+
+    Solution: Check the path against the API reference; a typo or a missing version prefix is the
+    usual cause.
+    """
 
 
 class ServerError(ApiError, category=ErrorCategory.SERVER):
@@ -111,11 +165,23 @@ class ServerError(ApiError, category=ErrorCategory.SERVER):
 
 
 class InternalError(ServerError, code=ErrorCode.INTERNAL_ERROR):
-    """500 internal_error: Internal error."""
+    """500 internal_error: Internal error.
+
+    Cause: The API failed while handling the request.
+
+    Solution: Retry with exponential backoff. If it keeps failing, contact support with the
+    request_id.
+    """
 
 
 class ServiceUnavailable(ServerError, code=ErrorCode.SERVICE_UNAVAILABLE):
-    """503 service_unavailable: Service unavailable."""
+    """503 service_unavailable: Service unavailable.
+
+    Cause: The API is overloaded or down for maintenance.
+
+    Solution: Wait for the number of seconds in the Retry-After header, then retry with exponential
+    backoff.
+    """
 
 
 class ValidationError(ApiError, category=ErrorCategory.VALIDATION):
@@ -123,4 +189,10 @@ class ValidationError(ApiError, category=ErrorCategory.VALIDATION):
 
 
 class ValidationFailed(ValidationError, code=ErrorCode.VALIDATION_ERROR):
-    """400 validation_error: Validation error."""
+    """400 validation_error: Validation error.
+
+    Cause: Request data failed validation rules.
+
+    Solution: Check the details field for specific field errors, fix every field it lists and send
+    the request again.
+    """

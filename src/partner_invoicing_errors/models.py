@@ -12,16 +12,16 @@ The wire format::
                "request_id": "...", "doc_url": "...", <metadata field>: <value>, ...}}
 
 ``code`` validates to an ``ErrorCode`` member when this client knows it, and stays
-the raw string when it does not (a newer server must never crash an older client);
+the raw (non-empty) string when it does not (a newer server must never crash an older client);
 metadata fields are kept as extra fields (``ErrorBody.metadata``). One generic
 model serves every code: the per-code facts ride on ``ErrorCode``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .codes import ErrorCode
 
@@ -51,7 +51,8 @@ class ErrorBody(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    code: ErrorCode | str = Field(
+    # The contract's open enum: a known code, else any non-empty string (a newer server's code).
+    code: ErrorCode | Annotated[str, StringConstraints(min_length=1)] = Field(
         union_mode="left_to_right",
         description="The error code; a code this client does not know stays a string.",
     )

@@ -61,8 +61,8 @@ def test_check_reports_drift_with_a_diff_and_writes_nothing(tmp_path: Path) -> N
     done = run(["generate", "--check"], tmp_path)
     assert done.returncode == 1
     assert (
-        '-        NOT_FOUND = (404, "Gone Missing"' in done.stdout
-        and '+        NOT_FOUND = (404, "Not Found"' in done.stdout
+        '-    NOT_FOUND = 404, "Gone Missing"' in done.stdout
+        and '+    NOT_FOUND = 404, "Not Found"' in done.stdout
     )
     assert "--- /dev/null" in done.stdout and "+++ b/schemas/openapi-errors.yaml" in done.stdout
     assert "2 file(s) differ" in done.stderr

@@ -7,20 +7,22 @@ A generated ``codes.py`` (``errcat generate``) declares three enums on these bas
     CatalogCode (StrEnum)        <- ErrorCode      one member per error code
 
 The bases hold every behaviour (properties, ``lookup``, predicates); the generated
-module holds only data. ``HttpStatus`` and ``ErrorCategory`` are small and are
-ordinary enums. ``ErrorCode`` may have thousands of members, and the enum
-metaclass spends about 8 microseconds on each member it creates from a class body
-(80 ms for 10,000 codes). So the generated class body declares its members for
-type checkers only, and at run time :func:`install_codes` creates them from one
-constant table, the way CPython's own ``enum._simple_enum`` does for the standard
-library's enums: the members, ``_member_map_``, ``_value2member_map_`` and
-``_member_names_`` end up exactly as the metaclass would have made them (a test
-compares the two on every supported Python).
+module holds only data. ``HttpStatus`` and ``ErrorCategory`` are small, ordinary enums
+written as CPython writes ``HTTPStatus`` (``NOT_FOUND = 404, "Not Found", ...``).
+``ErrorCode`` may have thousands of members, and the enum metaclass spends about 8
+microseconds on each member it creates from a class body (80 ms for 10,000 codes). So
+the generated class body declares its members for type checkers only, and at run time
+:func:`install_codes` creates them from one flat list of names and codes, the way
+CPython's own ``enum._simple_enum`` does for the standard library's enums: the members,
+``_member_map_``, ``_value2member_map_`` and ``_member_names_`` end up exactly as the
+metaclass would have made them (a test compares the two on every supported Python).
+The facts of each code are a labelled row of the generated ``code_table`` module
+(:class:`CodeFacts`), imported the first time one is read.
 
-This module is part of the runtime: it imports nothing beyond the standard
-library, and neither :mod:`typing` nor ``__future__`` at run time (annotations that
-need typing are strings): ``from errcat import ErrorCode`` is measured against
-``import http`` (``benchmarks/bench_import.py``).
+This module is part of the runtime: it imports nothing beyond the standard library, and
+neither :mod:`typing` nor ``__future__`` at run time (annotations that need typing are
+strings): ``from acme_errors import ErrorCode`` is measured against ``import http``
+(``benchmarks/bench_import.py``).
 """
 
 from enum import IntEnum, StrEnum
@@ -28,30 +30,30 @@ from enum import IntEnum, StrEnum
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
-    from typing import Any, ClassVar, Self
+    from typing import Any, ClassVar, NotRequired, Self, TypedDict
 
-__all__ = ["CatalogCategory", "CatalogCode", "CatalogStatus", "CodeRow", "install_codes", "install_members"]
+    class CodeFacts(TypedDict):
+        """The facts of one code, as a generated ``code_table`` writes them (optional ones when set)."""
 
-#: One row of a generated code table: member name, code, status, category id, title,
-#: message, doc URL, retry strategy, Retry-After seconds, metadata keys, the version
-#: that introduced it, deprecated since, replaced by, retired since, exception class name.
-CodeRow = tuple[
-    str,
-    str,
-    int,
-    str,
-    str,
-    str,
-    str,
-    str,
-    int | None,
-    tuple[str, ...],
-    str,
-    str | None,
-    str | None,
-    str | None,
-    str,
-]
+        member: str  # the ErrorCode member's name
+        code: str
+        status: int
+        category: str  # the category's id
+        title: str
+        message: str  # the default message sent in error.message
+        doc_url: str
+        retry_strategy: str
+        class_name: str  # the code's exception class
+        retry_after_seconds: NotRequired[int]
+        metadata_keys: NotRequired[tuple[str, ...]]
+        since: NotRequired[str]
+        deprecated_since: NotRequired[str]
+        replaced_by: NotRequired[str]
+        retired_since: NotRequired[str]
+
+
+#: The runtime names; CodeFacts is for type checkers only.
+__all__ = ["CatalogCategory", "CatalogCode", "CatalogStatus", "install_codes"]
 
 
 class CatalogStatus(IntEnum):
@@ -133,23 +135,23 @@ class CatalogCode(StrEnum):
     _aliases_: "ClassVar[dict[str, str]]"
     _lookup_: "ClassVar[dict[str, Any]]"
     _table_module_: "ClassVar[str]"
-    _table_: "ClassVar[tuple[CodeRow, ...] | None]"
+    _table_: "ClassVar[tuple[CodeFacts, ...] | None]"
 
     @property
-    def _row(self) -> "CodeRow":
-        """The member's row of the generated table (columns as in :data:`CodeRow`)."""
+    def facts(self) -> "CodeFacts":
+        """The member's row of the generated table: every fact of the code, by name."""
         table = type(self)._table_
         if table is None:
             table = type(self)._load_table()
         return table[self._sort_order_]
 
     @classmethod
-    def _load_table(cls) -> "tuple[CodeRow, ...]":
+    def _load_table(cls) -> "tuple[CodeFacts, ...]":
         from importlib import import_module
 
-        table: tuple[CodeRow, ...] = import_module(cls._table_module_).CODES
+        table: tuple[CodeFacts, ...] = import_module(cls._table_module_).CODES
         if len(table) != len(cls._member_names_) or any(
-            row[0] != name for row, name in zip(table, cls._member_names_, strict=False)
+            row["member"] != name for row, name in zip(table, cls._member_names_, strict=False)
         ):
             raise ImportError(f"{cls._table_module_} does not match {cls.__name__}: generate both again")
         cls._table_ = table
@@ -158,78 +160,78 @@ class CatalogCode(StrEnum):
     @property
     def status_code(self) -> int:
         """The HTTP status sent with this code, as an int."""
-        return self._row[2]
+        return self.facts["status"]
 
     @property
     def category_id(self) -> str:
-        return self._row[3]
+        return self.facts["category"]
 
     @property
     def summary(self) -> str:
         """The catalog's title of the code (a short sentence-case title)."""
-        return self._row[4]
+        return self.facts["title"]
 
     @property
     def message(self) -> str:
         """The default human-readable message sent in ``error.message``."""
-        return self._row[5]
+        return self.facts["message"]
 
     @property
     def doc_url(self) -> str:
-        return self._row[6]
+        return self.facts["doc_url"]
 
     @property
     def retry_strategy(self) -> str:
         """``backoff``, ``refresh_credentials``, ``use_existing_resource`` or ``do_not_retry``."""
-        return self._row[7]
+        return self.facts["retry_strategy"]
 
     @property
     def retry_after_seconds(self) -> int | None:
         """The Retry-After value servers send with this code, if any."""
-        return self._row[8]
+        return self.facts.get("retry_after_seconds")
 
     @property
     def is_retryable(self) -> bool:
         """Whether a client retries this code with backoff."""
-        return self._row[7] == "backoff"
+        return self.facts["retry_strategy"] == "backoff"
 
     @property
     def metadata_keys(self) -> tuple[str, ...]:
         """The extra fields the error object may carry."""
-        return self._row[9]
+        return self.facts.get("metadata_keys", ())
 
     @property
     def since(self) -> str:
         """The contract version that introduced the code ("" when the catalog does not say)."""
-        return self._row[10]
+        return self.facts.get("since", "")
 
     @property
     def deprecated_since(self) -> str | None:
-        return self._row[11]
+        return self.facts.get("deprecated_since")
 
     @property
     def is_deprecated(self) -> bool:
         """Still sent, but to be retired: see ``replaced_by``."""
-        return self._row[11] is not None
+        return "deprecated_since" in self.facts
 
     @property
     def replaced_by(self) -> str | None:
         """The code to use instead of this deprecated or retired one."""
-        return self._row[12]
+        return self.facts.get("replaced_by")
 
     @property
     def retired_since(self) -> str | None:
-        return self._row[13]
+        return self.facts.get("retired_since")
 
     @property
     def is_retired(self) -> bool:
         """No longer sent; the member stays so that old responses still parse."""
-        return self._row[13] is not None
+        return "retired_since" in self.facts
 
     @property
     def class_name(self) -> str:
         """The name of the code's generated exception class."""
-        return self._row[14]
+        return self.facts["class_name"]
 
     @classmethod
     def lookup(cls, name: str) -> "Self":
@@ -242,15 +244,15 @@ class CatalogCode(StrEnum):
         member: Self | None = cls._lookup_.get(key)
         if member is None:
             raise KeyError(_unknown_message(cls, name))
-        if key in cls._aliases_ or member._row[11] is not None:
+        if key in cls._aliases_ or member.is_deprecated:
             import warnings
 
             if key in cls._aliases_:
                 why = f"{key!r} is a former name of the error code {member.value!r}; use {member.value!r}"
             else:
                 why = f"the error code {member.value!r} is deprecated"
-                if member._row[12]:
-                    why += f"; use {member._row[12]!r} instead"
+                if member.replaced_by:
+                    why += f"; use {member.replaced_by!r} instead"
             warnings.warn(why, DeprecationWarning, stacklevel=2)
         return member
 
@@ -285,7 +287,8 @@ def install_codes(
     ``__objclass__``, ``_sort_order_``, the class attribute and the three maps).
     ``aliases`` (member name, former code, code) become enum aliases
     (``ErrorCode.OLD is ErrorCode.NEW``) that iteration skips. ``table`` is the module
-    whose ``CODES`` holds each member's row, in member order, imported on first use.
+    whose ``CODES`` holds each member's :class:`CodeFacts`, in member order, imported on
+    first use.
     """
     if cls._member_names_:
         raise TypeError(f"{cls.__name__} already has members")
@@ -338,34 +341,3 @@ def _install(
     set_attribute(cls, "_aliases_", alias_map)
     set_attribute(cls, "_table_module_", table)
     set_attribute(cls, "_table_", None)
-
-
-def install_members(
-    cls: "type[CatalogStatus] | type[CatalogCategory]", rows: "Iterable[tuple[str, tuple[Any, ...]]]"
-) -> None:
-    """Create the members of a small generated enum (``HttpStatus``, ``ErrorCategory``) from its rows.
-
-    Each row is (member name, the arguments of the base's ``__new__``), in definition
-    order. The member is made by that ``__new__`` and registered as the enum metaclass
-    registers it (``_name_``, ``__objclass__``, ``_sort_order_``, the class attribute and
-    the three maps), which costs a tenth of what the metaclass spends on a class body.
-    """
-    if cls._member_names_:
-        raise TypeError(f"{cls.__name__} already has members")
-    new_member = getattr(cls, "_new_member_")  # noqa: B009  # the base's own __new__, kept by EnumType (untyped)
-    set_attribute = type.__setattr__
-    member_map: dict[str, Any] = cls._member_map_
-    value_map: dict[Any, Any] = cls._value2member_map_
-    names = cls._member_names_
-    for name, arguments in rows:
-        member = new_member(cls, *arguments)
-        value = member._value_
-        if name in member_map or value in value_map:
-            raise ValueError(f"{cls.__name__}: duplicate member {name} = {value!r}")
-        member._name_ = name
-        member.__objclass__ = cls
-        member._sort_order_ = len(names)
-        set_attribute(cls, name, member)
-        member_map[name] = member
-        value_map[value] = member
-        names.append(name)

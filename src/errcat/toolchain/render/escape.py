@@ -18,6 +18,7 @@ __all__ = [
     "json_value",
     "markdown_text",
     "py_docstring",
+    "py_docstring_block",
     "py_docstring_inline",
     "py_literal",
     "yaml_string",
@@ -58,6 +59,26 @@ def py_docstring_inline(text: str) -> str:
     if _PLAIN.match(text):
         return text
     return ascii(text)[1:-1].replace('"', '\\"')
+
+
+def py_docstring_block(paragraphs: list[str], indent: str, width: int = 96) -> str:
+    """A triple-quoted docstring of ``paragraphs``: the first on the opening line, the rest wrapped below it.
+
+    Each line is wrapped before it is escaped (:func:`py_docstring_inline`), so no escape
+    sequence is ever cut, and no line can close the docstring early.
+    """
+    import textwrap
+
+    first, *rest = (" ".join(p.split()) for p in paragraphs)
+    if not rest:
+        return f'"""{py_docstring_inline(first)}"""'
+    lines = [f'"""{py_docstring_inline(first)}', ""]
+    for index, paragraph in enumerate(rest):
+        if index:
+            lines.append("")
+        lines += [indent + py_docstring_inline(line) for line in textwrap.wrap(paragraph, width) or [""]]
+    lines.append(f'{indent}"""')
+    return "\n".join(line if line.strip() else "" for line in lines)
 
 
 def comment_text(text: str) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 
 from errcat.toolchain.format import Formatting, start_formatting
 from errcat.toolchain.model import Catalog, ErrorEntry
+from errcat.toolchain.render.escape import py_docstring_block
 from errcat.toolchain.render.templates import code_environment
 
 __all__ = [
@@ -225,7 +226,35 @@ def sorted_codes(entries: Iterable[ErrorEntry]) -> list[ErrorEntry]:
     return sorted(entries, key=lambda e: e.code)
 
 
+def code_facts(entry: ErrorEntry) -> list[tuple[str, object]]:
+    """The facts of a code as the runtime reads them (``errcat.runtime.enums.CodeFacts``), set ones only.
+
+    The one place that maps the model's entry to what a generated package knows of a code.
+    """
+    facts: list[tuple[str, object]] = [
+        ("member", entry.member_name),
+        ("code", entry.code),
+        ("status", entry.status),
+        ("category", entry.category),
+        ("title", entry.title),
+        ("message", entry.message),
+        ("doc_url", entry.doc_url),
+        ("retry_strategy", entry.retry.strategy),
+        ("class_name", entry.class_name),
+    ]
+    optional = {
+        "retry_after_seconds": entry.retry.retry_after_seconds,
+        "metadata_keys": tuple(sorted(entry.metadata_keys)) or None,
+        "since": entry.since or None,
+        "deprecated_since": entry.deprecated.since if entry.deprecated else None,
+        "replaced_by": entry.replaced_by,
+        "retired_since": entry.retired.since if entry.retired else None,
+    }
+    return facts + [(name, value) for name, value in optional.items() if value is not None]
+
+
 def _code_docstring(catalog: Catalog, entry: ErrorEntry) -> str:
+    """A code's exception docstring: the HTTP mapping and title, its lifecycle, its cause and solution."""
     text = f"{entry.status} {entry.code}: {entry.title}."
     if entry.retired:
         text += f" Retired in {entry.retired.since}: no longer sent."
@@ -233,7 +262,7 @@ def _code_docstring(catalog: Catalog, entry: ErrorEntry) -> str:
         text += f" Deprecated since {entry.deprecated.since}."
     if entry.replaced_by:
         text += f" Use {catalog.error(entry.replaced_by).class_name} instead."
-    return text
+    return py_docstring_block([text, f"Cause: {entry.cause}", f"Solution: {entry.solution}"], indent="    ")
 
 
 def python_context(catalog: Catalog, layout: Layout) -> dict[str, Any]:
@@ -261,7 +290,7 @@ def python_context(catalog: Catalog, layout: Layout) -> dict[str, Any]:
         "categories": categories,
         "codes": codes,
         "codes_by_category": {c.id: [e for e in codes if e.category == c.id] for c in categories},
-        "metadata_keys": {e.code: tuple(sorted(e.metadata_keys)) for e in codes},
+        "facts": {e.code: code_facts(e) for e in codes},
         "docstrings": {e.code: _code_docstring(catalog, e) for e in codes},
         "category_docstrings": {c.id: f"{c.title} (the {c.id} category)." for c in categories},
         "aliases": aliases,
