@@ -19,28 +19,18 @@ __all__ = ["ROOT", "generate_synthetic", "interleaved_medians", "median_run", "r
 
 
 def generate_synthetic(n: int, out: Path, package: str = "synth") -> Path:
-    """A standalone package for a synthetic catalog of ``n`` codes, compiled to bytecode."""
+    """The package of a synthetic catalog of ``n`` codes, compiled; the directory that holds it."""
     out.mkdir(parents=True, exist_ok=True)
     catalog = out / f"catalog{n}.yaml"
     catalog.write_text(synthetic_catalog(n))
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "errcat",
-            "generate",
-            "--catalog",
-            str(catalog),
-            "--out",
-            str(out),
-            "--package",
-            package,
-        ],
+        [sys.executable, "-m", "errcat", "generate", "--catalog", str(catalog), "--package", package],
+        cwd=out,  # no [tool.errcat] here: the package goes to src/<package>, the contracts to schemas/
         check=True,
         capture_output=True,
     )
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(out)], check=True)
-    return out
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(out / "src")], check=True)
+    return out / "src"
 
 
 def median_run(code: str, path: Path | None = None, runs: int = 15, *, source_tree: bool = True) -> float:

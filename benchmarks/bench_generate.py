@@ -76,7 +76,7 @@ def timed(command: list[str], cwd: Path, runs: int, cache: Path | None = None) -
     times = []
     for run in range(runs):
         env = dict(os.environ)
-        env["XDG_CACHE_HOME"] = str(cache or cwd / f"cold-cache-{run}-{time.monotonic_ns()}")
+        env["ERRCAT_CACHE_DIR"] = str(cache or cwd / f"cold-cache-{run}-{time.monotonic_ns()}")
         fresh = [arg.replace("{run}", f"{run}-{time.monotonic_ns()}") for arg in command]
         start = time.perf_counter()
         subprocess.run(fresh, cwd=cwd, check=True, capture_output=True, env=env)

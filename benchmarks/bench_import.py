@@ -1,12 +1,12 @@
-"""Import cost of the generated runtime, against CPython's http and naive designs, in one run.
+"""Import cost of a generated package, against CPython's http and naive designs, in one run.
 
 ``python benchmarks/bench_import.py [--full]``: median wall time of fresh interpreters (bytecode
 compiled first, as an installed wheel has it), minus a bare interpreter; the shipped catalog's
 figures take turns run by run (41 rounds), as the machine's speed drifts. The shipped catalog is
-measured from errcat's wheel installed into a directory, as users import it (an editable install
-adds path scanning of its own).
+measured as users import it: errcat's wheel installed into a directory, and the generated
+package beside it (an editable install adds path scanning of its own).
 
-- ``from errcat import ErrorCode, HttpStatus`` for the shipped catalog vs ``import http``, and two floors:
+- ``from partner_invoicing_errors import ErrorCode, HttpStatus`` vs ``import http``, and two floors:
   ``import enum`` (which both need) and a package whose module declares three empty enums (the least
   a package with ``HttpStatus``, ``ErrorCategory`` and ``ErrorCode`` costs, before any member);
 - the same for a 10,000-code synthetic catalog vs a naive 10,000-member StrEnum and plain class constants;
@@ -17,6 +17,7 @@ adds path scanning of its own).
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -87,7 +88,7 @@ def empty_enums(out: Path) -> Path:
 
 
 def install_wheel(target: Path) -> Path:
-    """Build errcat's wheel and install it (no dependencies) into ``target``, compiled."""
+    """errcat's wheel installed (no dependencies) into ``target`` with the shipped package, compiled."""
     wheels = target.parent / "wheels"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
     subprocess.run(
@@ -97,6 +98,7 @@ def install_wheel(target: Path) -> Path:
     subprocess.run(
         [*pip, "install", "--no-deps", "--target", str(target), str(wheel)], check=True, capture_output=True
     )
+    shutil.copytree(ROOT / "src" / "partner_invoicing_errors", target / "partner_invoicing_errors")
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(target)], check=True)
     return target
 
@@ -113,7 +115,7 @@ def main() -> None:
         shipped = interleaved_medians(
             {
                 "bare": "pass",
-                "errcat": "from errcat import ErrorCode, HttpStatus",
+                "errcat": "from partner_invoicing_errors import ErrorCode, HttpStatus",
                 "http": "import http",
                 "enum": "import enum",
                 "empty": "from emptyenums import ErrorCode, HttpStatus",
@@ -141,7 +143,7 @@ def main() -> None:
         print(f"pydantic's own import: {pydantic * 1e3:.1f} ms (subtracted below)")
         sizes = (1_000, 10_000)
         for n in sizes:
-            package = generate_synthetic(n, out / f"m{n}", "msynth")
+            package = generate_synthetic(n, out / f"m{n}", "msynth")  # the directory on the path
             body = (
                 f'b\'{{"error": {{"code": "server_problem_{n - 1}", "message": "m", "resource_id": "r"}}}}\''
             )
