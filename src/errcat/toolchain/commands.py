@@ -222,6 +222,13 @@ def layout_of(project: Project, command: str) -> Layout:
         raise _located(
             project, "package", problem, "package: the generated Python package, such as acme_errors"
         )
+    if "typescript" in project.outputs and not (project.package or project.typescript_package):
+        raise _located(
+            project,
+            "",
+            "no name for the generated npm package",
+            "set typescript-package (or package) in [tool.errcat] of pyproject.toml",
+        )
     if "python" in project.outputs and not project.package:
         raise _located(
             project,
@@ -236,6 +243,8 @@ def layout_of(project: Project, command: str) -> Layout:
         distribution=project.distribution,
         outputs=project.outputs,
         command=command,
+        typescript_dir=project.typescript_dir,
+        typescript_package=project.typescript_package or "",
     )
     if layout.distribution and "python" in layout.outputs and project.config is not None:
         target = (project.out / layout.project_dir / "pyproject.toml").resolve()

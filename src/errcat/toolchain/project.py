@@ -7,11 +7,13 @@ arguments::
     [tool.errcat]
     catalog = "catalog/errors.yaml"   # the source of truth
     package = "acme_errors"           # the generated Python package
-    outputs = ["python", "schemas"]   # what errcat generate writes
+    outputs = ["python", "schemas"]   # what errcat generate writes (also "typescript")
     python-dir = "src"                # the package goes to src/acme_errors/
     distribution = false              # true: pyproject.toml and README.md beside python-dir too
     schemas-dir = "schemas"           # error-response.schema.json, openapi-errors.yaml
     site-dir = "site"                 # the MkDocs project of errcat docs build
+    typescript-dir = "typescript"     # the npm package of the typescript output (its package.json)
+    typescript-package = "acme-errors"  # its npm name (default: from package)
 
 The configuration is the nearest ``pyproject.toml`` with a ``[tool.errcat]`` table, from
 the working directory up; paths in it are relative to its directory. Flags win over it
@@ -50,11 +52,23 @@ class _Setting:
 SETTINGS: dict[str, _Setting] = {
     "catalog": _Setting(str, "catalog/errors.yaml", "the catalog file"),
     "package": _Setting(str, None, "the generated Python package, such as acme_errors"),
-    "outputs": _Setting(list, ["python", "schemas"], "what errcat generate writes: python, schemas"),
+    "outputs": _Setting(
+        list, ["python", "schemas"], "what errcat generate writes: python, schemas, typescript"
+    ),
     "python-dir": _Setting(str, "src", "the directory that holds the generated package's directory"),
     "distribution": _Setting(bool, False, "also write pyproject.toml and README.md beside python-dir"),
     "schemas-dir": _Setting(str, "schemas", "the directory of the response contracts"),
     "site-dir": _Setting(str, "site", "the MkDocs project of the reference site"),
+    "typescript-dir": _Setting(
+        str,
+        "typescript",
+        "the directory of the generated npm package (its package.json), for the typescript output",
+    ),
+    "typescript-package": _Setting(
+        str,
+        None,
+        "the generated npm package's name, such as acme-errors or @acme/errors (default: from package)",
+    ),
 }
 
 
@@ -97,6 +111,9 @@ class Project:
     distribution: bool
     schemas_dir: str
     site_dir: Path
+    #: The npm package's directory (relative to ``out``) and its name (None: derived from ``package``).
+    typescript_dir: str = "typescript"
+    typescript_package: str | None = None
     #: Where each setting was given (for located diagnostics about it later): name -> (line, column).
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     #: The settings the command line gave (their problems are the flag's, not the file's).
@@ -154,6 +171,8 @@ def load_project(overrides: Overrides | None = None, cwd: Path | None = None) ->
         distribution=bool(value("distribution")),
         schemas_dir=str(value("schemas-dir")),
         site_dir=cwd / overrides.site_dir if overrides.site_dir else root / str(value("site-dir")),
+        typescript_dir=str(value("typescript-dir")),
+        typescript_package=value("typescript-package"),
         positions=positions,
         from_flags=frozenset(
             name
@@ -227,6 +246,10 @@ def _problem(key: str, setting: _Setting, value: Any) -> str | None:
         from errcat.toolchain.render.python import package_name_problem
 
         return package_name_problem(value)
+    if key == "typescript-package" and isinstance(value, str):
+        from errcat.toolchain.render.typescript import npm_package_problem
+
+        return npm_package_problem(value)
     if key == "outputs" and isinstance(value, list):
         from errcat.toolchain.render.python import OUTPUTS
 

@@ -15,6 +15,8 @@ from json.encoder import encode_basestring, encode_basestring_ascii
 
 __all__ = [
     "comment_text",
+    "js_string",
+    "jsdoc_text",
     "json_value",
     "markdown_text",
     "py_docstring",
@@ -142,3 +144,26 @@ def markdown_text(text: str) -> str:
     if escaped.isprintable():
         return escaped
     return "".join(ch if ch.isprintable() else f"U+{ord(ch):04X}" for ch in escaped)
+
+
+def js_string(value: str) -> str:
+    """A JavaScript (and TypeScript) string literal equal to ``value``, in printable ASCII.
+
+    JSON's escapes, so quotes, backslashes and line terminators (U+2028 and U+2029 too) are
+    escaped; ``<`` is written ``\\u003c`` so that the literal stays inert inlined into HTML
+    (``</script>``). The quotes are double quotes: ``${`` and backticks mean nothing there.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"js_string takes text, not {type(value).__name__}")
+    return encode_basestring_ascii(value).replace("<", "\\u003c").replace("\x7f", "\\u007f")
+
+
+def jsdoc_text(text: str) -> str:
+    """Text for one line of a ``/** ... */`` comment: printable ASCII that cannot end it or start a tag.
+
+    ``*/`` becomes ``*\\/``, ``@`` (a JSDoc tag, an inline ``{@link}``) ``\\@`` and ``<`` ``\\u003c``
+    (a ``</script>`` in a file inlined into HTML); everything beyond printable ASCII, line breaks
+    included, is a ``\\uXXXX``-style escape, as in a ``#`` comment.
+    """
+    flat = ascii(text)[1:-1]
+    return flat.replace("*/", "*\\/").replace("@", "\\@").replace("<", "\\u003c")

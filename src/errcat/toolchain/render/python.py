@@ -40,7 +40,7 @@ __all__ = [
 
 DEFAULT_COMMAND = "errcat generate"
 #: What ``errcat generate`` can write.
-OUTPUTS = ("python", "schemas")
+OUTPUTS = ("python", "schemas", "typescript")
 MODULE_TEMPLATES = ("__init__.py", "codes.py", "code_table.py", "exceptions.py", "models.py")
 _PACKAGE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
@@ -68,6 +68,10 @@ class Layout:
     distribution: bool = False
     outputs: tuple[str, ...] = ("python", "schemas")
     command: str = DEFAULT_COMMAND
+    #: The directory of the generated npm package (its ``package.json``), for the ``typescript`` output.
+    typescript_dir: str = "typescript"
+    #: The npm package's name; empty: derived from ``package`` (``acme_errors`` -> ``acme-errors``).
+    typescript_package: str = ""
 
     def __post_init__(self) -> None:
         if problem := package_name_problem(self.package):
@@ -75,6 +79,18 @@ class Layout:
         unknown = sorted(set(self.outputs) - set(OUTPUTS))
         if unknown:
             raise ValueError(f"unknown output {unknown[0]!r}; the outputs are {', '.join(OUTPUTS)}")
+        if self.typescript_package:
+            from errcat.toolchain.render.typescript import npm_package_problem
+
+            if problem := npm_package_problem(self.typescript_package):
+                raise ValueError(problem)
+
+    @property
+    def npm_package(self) -> str:
+        """The npm package's name: ``typescript_package``, else one derived from ``package``."""
+        from errcat.toolchain.render.typescript import default_npm_package
+
+        return self.typescript_package or default_npm_package(self.package)
 
     @property
     def package_dir(self) -> str:

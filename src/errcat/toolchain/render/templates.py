@@ -18,6 +18,8 @@ import jinja2
 
 from errcat.toolchain.render.escape import (
     comment_text,
+    js_string,
+    jsdoc_text,
     json_value,
     markdown_text,
     py_docstring,
@@ -60,6 +62,8 @@ def code_environment() -> jinja2.Environment:
         json=json_value,
         yaml=yaml_value,
         md=markdown_text,
+        js=js_string,
+        jsdoc=jsdoc_text,
     )
     return env
 

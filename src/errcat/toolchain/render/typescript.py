@@ -1,0 +1,221 @@
+"""The TypeScript renderer: the catalog model in, an npm package of error definitions out.
+
+The package is ES module JavaScript with type declarations beside it (``.js`` and
+``.d.ts``), so a browser or Node client imports it with no build step, and it has no
+runtime dependency::
+
+    <typescript_dir>/package.json       name, version (the API's), exports with types
+                     index.js/.d.ts     everything below, re-exported
+                     codes.js/.d.ts     ErrorCode (a string-literal union, and a frozen record of
+                                        each code's facts), ErrorCategory, HttpStatus, isErrorCode()
+                     errors.js/.d.ts    ApiError: fromResponse(), toJSON(), toProblem()
+                     exceptions.js/.d.ts one subclass per category and per code
+                     retry.js/.d.ts     the retry policy as data, shouldRetry(), backoffDelay(),
+                                        and a fetch wrapper that applies it
+
+One Jinja2 template per file (``generators/typescript/*.j2``, shared macros in
+``_helpers.j2``) except ``package.json``, which is data written by :mod:`json`. Every
+catalog string reaches a template through the ``js`` filter (a string literal) or the
+``jsdoc`` filter (one line of a doc comment). The rules are the Python runtime's: the
+same fallbacks in ``fromResponse``, the same retry decisions and delays (the tests hold
+both to one file of cases).
+
+``codes.js`` keeps each code's facts in one JSON text parsed the first time a fact is
+read (as the Python package imports ``code_table`` on first use), so importing it for
+thousands of codes costs about what a TypeScript ``enum`` of the codes does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from errcat.toolchain.model import Catalog, ErrorEntry
+from errcat.toolchain.render.python import Layout, banner, sorted_codes
+from errcat.toolchain.render.templates import code_environment
+
+__all__ = [
+    "MODULES",
+    "STRATEGIES",
+    "default_npm_package",
+    "npm_package_problem",
+    "render_typescript",
+]
+
+#: The modules of the package: each is a ``.js`` file and its ``.d.ts`` declarations.
+MODULES = ("codes", "errors", "exceptions", "retry", "index")
+#: The retry strategies, in the order ``codes.js`` numbers them.
+STRATEGIES = ("backoff", "refresh_credentials", "use_existing_resource", "do_not_retry")
+
+# npm's rules for a package name: lower case, URL-safe, at most 214 characters, an optional @scope/.
+_NPM_NAME = re.compile(r"(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*")
+
+#: Names the package's modules export beside the generated classes. A class of the catalog
+#: may take one of them (a code ``retry_policy`` is the class ``RetryPolicy``); such a name
+#: is then exported by its own module only, and the index exports the class.
+HELPER_EXPORTS = {
+    "codes": (
+        "CodeFacts",
+        "CategoryFacts",
+        "StatusFacts",
+        "RetryStrategy",
+        "FORMER_NAMES",
+        "lookupErrorCode",
+        "isErrorCode",
+    ),
+    "errors": ("ApiErrorOptions", "ErrorBody", "ErrorDetail", "ErrorResponse", "Problem", "fromResponse"),
+    "retry": (
+        "RETRY_POLICY",
+        "RetryAction",
+        "RetryPolicy",
+        "RetryingFetchOptions",
+        "TransportFailure",
+        "backoffDelay",
+        "backoffDelays",
+        "createRetryingFetch",
+        "errorOf",
+        "existingResourceHint",
+        "jitteredDelay",
+        "parseRetryAfter",
+        "raiseForError",
+        "retryAction",
+        "retryWait",
+        "shouldRetry",
+        "transportFailure",
+    ),
+}
+
+
+def npm_package_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an npm package's name, or None when it can."""
+    if len(name) > 214 or not _NPM_NAME.fullmatch(name):
+        return (
+            f"{name!r} is not an npm package name "
+            "(lower-case letters, digits, - . _ ~, at most 214 characters, optionally @scope/name)"
+        )
+    return None
+
+
+def default_npm_package(package: str) -> str:
+    """The npm package name for a Python package name: ``acme_errors`` -> ``acme-errors``."""
+    name = re.sub(r"[^a-z0-9]+", "-", package.lower()).strip("-")
+    return name or "errors"
+
+
+def render_typescript(catalog: Catalog, layout: Layout) -> dict[str, str]:
+    """The npm package's files, by path relative to ``layout.typescript_dir``."""
+    env = code_environment()
+    context = typescript_context(catalog, layout)
+    files = {"package.json": _package_json(catalog, layout)}
+    for module in MODULES:
+        for suffix in (".js", ".d.ts"):
+            name = module + suffix
+            files[name] = env.get_template(f"typescript/{name}.j2").render(context)
+    return dict(sorted(files.items()))
+
+
+def _package_json(catalog: Catalog, layout: Layout) -> str:
+    exports = {"types": "./index.d.ts", "default": "./index.js"}
+    document = {
+        "//": (
+            f"Generated by errcat from {catalog.source} (sha256 {catalog.sha256}) with `{layout.command}`. "
+            "Do not edit: change the catalog and run the command again."
+        ),
+        "name": layout.npm_package,
+        "version": catalog.api.version,
+        "description": f"The error definitions of {catalog.api.name}: codes, exceptions and retry policy.",
+        "type": "module",
+        "main": "./index.js",
+        "types": "./index.d.ts",
+        "exports": {
+            ".": exports,
+            **{
+                f"./{module}": {"types": f"./{module}.d.ts", "default": f"./{module}.js"}
+                for module in MODULES
+                if module != "index"
+            },
+            "./package.json": "./package.json",
+        },
+        "files": sorted(f"{module}{suffix}" for module in MODULES for suffix in (".js", ".d.ts")),
+        "sideEffects": False,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+
+
+def _trimmed(row: list[Any]) -> list[Any]:
+    while row and row[-1] is None:
+        row.pop()
+    return row
+
+
+def typescript_context(catalog: Catalog, layout: Layout) -> dict[str, Any]:
+    codes = sorted_codes(catalog.errors)
+    categories = sorted(catalog.categories, key=lambda c: c.id)
+    category_index = {c.id: i for i, c in enumerate(categories)}
+    key_sets = sorted({tuple(sorted(e.metadata_keys)) for e in codes})
+    key_index = {keys: i for i, keys in enumerate(key_sets)}
+    former = sorted((alias, e.code) for e in codes for alias in e.aliases)
+    formers_of: dict[str, list[str]] = {}
+    for alias, code in former:
+        formers_of.setdefault(code, []).append(alias)
+    rows = [
+        _trimmed(
+            [
+                e.status,
+                category_index[e.category],
+                e.class_name,
+                e.title,
+                e.message,
+                STRATEGIES.index(e.retry.strategy),
+                key_index[tuple(sorted(e.metadata_keys))],
+                e.retry.retry_after_seconds,
+                e.since or None,
+                e.deprecated.since if e.deprecated else None,
+                e.replaced_by,
+                e.retired.since if e.retired else None,
+                formers_of.get(e.code) or None,
+            ]
+        )
+        for e in codes
+    ]
+    class_names = {c.class_name for c in categories} | {e.class_name for e in codes}
+    class_names |= {alias for e in codes for alias in e.alias_class_names}
+    policy = catalog.retry_policy
+    return {
+        "catalog": catalog,
+        "banner": banner(catalog, layout.command),
+        "package": layout.npm_package,
+        "codes": codes,
+        "code_list": " ".join(e.code for e in codes),
+        "table": json.dumps(rows, ensure_ascii=True, separators=(",", ":")),
+        "categories": categories,
+        "codes_by_category": {c.id: [e for e in codes if e.category == c.id] for c in categories},
+        "category_class": {c.id: c.class_name for c in categories},
+        "statuses": sorted(catalog.statuses, key=lambda s: s.status),
+        "key_sets": key_sets,
+        "former": former,
+        "docs": {e.code: _doc_line(catalog, e) for e in codes},
+        "strategies": STRATEGIES,
+        "retry_statuses": sorted(policy.retry_statuses),
+        "transport_failures": sorted(t.id for t in policy.transport_failures),
+        "policy": policy,
+        "backoff": policy.backoff,
+        "server_codes": dict(catalog.server.roles()),
+        "http_error_codes": sorted((catalog.error(code).status, code) for code in catalog.server.http_errors),
+        "helper_exports": {
+            module: [name for name in names if name not in class_names]
+            for module, names in HELPER_EXPORTS.items()
+        },
+    }
+
+
+def _doc_line(catalog: Catalog, entry: ErrorEntry) -> str:
+    text = f"{entry.status} {entry.code}: {entry.title}."
+    if entry.retired:
+        text += f" Retired in {entry.retired.since}: no longer sent."
+    elif entry.deprecated:
+        text += f" Deprecated since {entry.deprecated.since}."
+    if entry.replaced_by:
+        text += f" Use {catalog.error(entry.replaced_by).class_name} instead."
+    return text
