@@ -15,12 +15,33 @@ JSON-friendly ``extra`` key, ``errcat``, so a JSON formatter emits them as they 
         log_error(log, exc, errors=acme_errors, method="GET", url=str(request.url), attempt=1)
 
 The level follows the catalog's ``logging.levels`` (without a catalog: a 4xx at
-warning, a 5xx at error, a retried transport failure at warning). Whatever is logged
-goes through :func:`redact`, which replaces the value of every secret key
-(errcat's built-in list, :data:`BUILTIN_REDACT_KEYS`, plus the keys the catalog names),
-case-insensitively, in mappings at any depth, in URL query strings, in ``key=value``
-text and in ``Bearer``/``Basic`` credentials. :class:`RedactingFilter` applies the same
-to every record that passes through a handler, for logs errcat did not write.
+warning, a 5xx at error, a retried transport failure at warning).
+
+Whatever is logged goes through :func:`redact`. A key names a secret when it is one of
+errcat's built-in keys (:data:`BUILTIN_REDACT_KEYS`) or the catalog's ``logging.redact``
+keys, or holds one of the built-in parts (:data:`BUILTIN_REDACT_PARTS`: ``password``,
+``token``, ``secret``, ``cookie``, ...). Keys are compared by their letters and digits
+alone, after percent-decoding, so ``client_secret``, ``clientSecret``, ``Client-Secret``
+and ``client%5Fsecret`` are one key. The built-in lists follow Sentry's default
+denylist and server-side scrubber and OWASP's logging cheat sheet (session ids, access
+tokens, passwords, connection strings, keys, card numbers). Secret values are replaced:
+
+- in mappings at any depth, header objects and ``(name, value)`` pairs (str or bytes);
+- in text: ``key=value``, ``key: value``, ``"key": "value"`` and ``('key', 'value')``
+  forms (URL query strings and percent-encoded ones included), a whole
+  ``Authorization``/``Cookie``/``Set-Cookie`` header line, credentials after an auth
+  scheme (``Bearer``, ``Basic``, ...), URL userinfo (``postgres://app:pw@db``), JSON Web
+  Tokens, PEM private keys, well-known token formats (GitHub, Slack, AWS, Stripe,
+  Google) and payment card numbers (Luhn-checked);
+- in tracebacks: :func:`format_exception` gives a redacted one.
+
+:class:`RedactingFilter` applies the same to every record that passes through a
+handler, for logs errcat did not write: the message and its arguments, the traceback,
+the stack and every ``extra`` field. It never raises into the application: a log call
+whose arguments do not fit its message is logged with the arguments shown after it.
+
+Prose stays readable: "Bearer tokens", "the access token is invalid" and a catalog's
+messages are left as written.
 
 Standard library only.
 """
@@ -29,43 +50,119 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
     from errcat.runtime.catalog import ErrorCatalog, ErrorPackage
 
 __all__ = [
     "BUILTIN_REDACT_KEYS",
+    "BUILTIN_REDACT_PARTS",
     "DEFAULT_LOG_LEVELS",
     "REDACTED",
     "RedactingFilter",
     "error_fields",
+    "format_exception",
+    "is_secret_key",
     "level_for",
     "log_error",
+    "log_exception",
     "redact",
 ]
 
 REDACTED = "[REDACTED]"
 
-#: Keys whose values are secrets in any API: redacted whatever the catalog says (its keys add to these).
+#: Keys whose values are secrets in any API, whatever the catalog says (its keys add to these).
+#: Sentry's default denylist (the session cookies of common frameworks among them) and the
+#: OAuth, OpenID Connect and cloud-signing names; a key is compared by its letters and digits.
+#: Client IP addresses (``x_forwarded_for`` in Sentry's list) are personal data, not
+#: credentials, and OWASP counts them among what a security log records: a catalog that
+#: must not log them lists them in its ``logging.redact``.
 BUILTIN_REDACT_KEYS = frozenset(
     {
         "access_token",
+        "aiohttp_session",
         "api_key",
         "apikey",
+        "assertion",
+        "auth",
         "authorization",
+        "client_assertion",
         "client_secret",
+        "code_verifier",
+        "connect.sid",
         "cookie",
+        "credentials",
+        "csrf",
+        "csrf_token",
+        "csrftoken",
+        "database_url",
+        "dsn",
         "id_token",
+        "jsessionid",
+        "mysql_pwd",
+        "passwd",
         "password",
+        "phpsessid",
+        "private_key",
+        "privatekey",
         "proxy-authorization",
         "refresh_token",
+        "samlresponse",
         "secret",
+        "session",
+        "sessionid",
         "set-cookie",
+        "symfony",
         "token",
+        "user_session",
         "x-api-key",
+        "x-csrftoken",
+        "x-xsrf-token",
+        "xsrf-token",
+    }
+)
+
+#: Parts of a key that make it secret wherever they appear (``db_password``, ``x-auth-token``,
+#: ``stripeSecretKey``), as in Sentry's server-side scrubber. A part of four letters or fewer
+#: must be a whole word of the key (``auth`` matches ``x-auth-user``, not ``author``).
+BUILTIN_REDACT_PARTS = frozenset(
+    {
+        "accesskey",
+        "apikey",
+        "auth",
+        "authorization",
+        "bearer",
+        "connectionstring",
+        "cookie",
+        "credential",
+        "csrf",
+        "cvc",
+        "cvv",
+        "dsn",
+        "encryptionkey",
+        "jwt",
+        "otp",
+        "pass",
+        "passphrase",
+        "masterkey",
+        "passwd",
+        "password",
+        "pin",
+        "privatekey",
+        "pwd",
+        "secret",
+        "session",
+        "sessid",
+        "sid",
+        "sig",
+        "signature",
+        "signingkey",
+        "token",
+        "xsrf",
     }
 )
 
@@ -80,55 +177,272 @@ _LEVELS = {
     "critical": logging.CRITICAL,
 }
 
+# --- what a secret looks like ------------------------------------------------------------------
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_SHORT_PART = 4
+# Delimiters (& # , / ; = ? and space) as they appear percent-encoded, once or twice, inside
+# a URL that is itself a value: a key ends before one and may start right after one.
+_ENCODED_DELIMITER = r"(?:25)?(?:26|2[3CcFf]|3[BbDdFf]|20)"
+_KEY_CHAR = rf"(?:[\w.\[\]-]|%(?!{_ENCODED_DELIMITER})[0-9A-Fa-f]{{2}})"
+_KEY_START = r"(?:(?<=%26|%23|%3[BbDdFf]|%2[CcFf]|%20)|(?<=%25(?:26|23))|(?<=%253[BbDdFf])|(?<![\w.%\[\]-]))"
+_KEY_SEP = re.compile(
+    rf"""{_KEY_START}(?P<open>b?\\*["'])?(?P<key>{_KEY_CHAR}{{1,128}})(?P<close>\\*["'])?"""
+    r"""[ \t]*(?P<sep>=>|=|:|%(?:25)?3[Dd])[ \t]*"""
+)
+_SCHEME_WORD = r"(?:Bearer|Basic|Digest|Token|Negotiate|NTLM|AWS4-HMAC-SHA256)"
+_VALUE_QUOTED = re.compile(r"""(?P<b>b?)(?P<q>["'])(?:(?!(?P=q))[^\\]|\\.)*(?P=q)?""", re.DOTALL)
+_VALUE_ESCAPED = re.compile(r"""(?P<q>\\+["'])(?:(?!(?P=q)).)*(?:(?P=q))?""", re.DOTALL)
+_VALUE_SCHEME = re.compile(rf"(?i){_SCHEME_WORD}[ \t]+")
+# up to a space, an & (plain or encoded) or a closing quote (one followed by a space, , ; ) } ] or the end)
+_VALUE_PLAIN = re.compile(r"""(?:(?!%(?:25)?26|["'](?:[\s,;)}\]]|$))[^\s&])+""")
+_VALUE_SCALAR = re.compile(r"[^\s,;&}\])]+")  # after a quoted key: a JSON or repr scalar
+_VALUE_LINE = re.compile(r"[^\r\n]*")
+# A header whose whole line is the secret: its value holds spaces, commas and ; separators.
+_LINE_KEYS = frozenset({"authorization", "proxyauthorization", "cookie", "setcookie"})
+_TUPLE_PAIR = re.compile(
+    r"""[(\[]\s*b?(?P<q>["'])(?P<key>[^"'\\\n]{1,128})(?P=q)\s*,\s*(?P<value>b?"(?:[^"\\]|\\.)*"|b?'(?:[^'\\]|\\.)*')"""
+)
+# A credential after an auth scheme: it must hold a digit or a symbol, or be long, so that
+# prose such as "Bearer tokens" or "the access token is invalid" stays as written.
+_SCHEME_CREDENTIAL = re.compile(
+    r"(?i)\b(?P<scheme>Bearer|Basic|Token|Negotiate|NTLM)[ \t]+"
+    r"(?=[A-Za-z._~+/=-]*(?:[0-9_~+/=-]|\.[A-Za-z0-9])|[A-Za-z0-9._~+/=-]{20})[A-Za-z0-9._~+/=-]{4,}"
+)
+_USERINFO = re.compile(r"(?i)\b(?P<scheme>[a-z][a-z0-9+.-]*://)(?:[^/?#\s]*@|[^/?#\s@:]*:[^\s@]*@)")
+# user:password@host without a scheme ("app:pw@db:5432", a netloc): the part before @ holds a colon
+_BARE_USERINFO = re.compile(r"""(?i)(?<![\w.%+:/@-])(?!mailto:)[\w.%+-]+:[^\s@/'"]+@(?=[a-z0-9[])""")
+_JWT = re.compile(
+    r"\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?"
+)
+_PEM_KEY = re.compile(
+    r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END[A-Z0-9 ]*PRIVATE KEY-----|\Z)", re.DOTALL
+)
+# Token formats with a fixed prefix, as their issuers document them for secret scanning.
+_KNOWN_TOKENS = re.compile(
+    r"\b(?:"
+    r"gh[pousr]_[A-Za-z0-9]{30,}"  # GitHub tokens
+    r"|github_pat_[A-Za-z0-9_]{22,}"  # GitHub fine-grained tokens
+    r"|xox[abposr]-[A-Za-z0-9-]{10,}"  # Slack tokens
+    r"|(?:AKIA|ASIA)[A-Z0-9]{16}"  # AWS access key ids
+    r"|[sr]k_(?:live|test)_[A-Za-z0-9]{10,}"  # Stripe secret and restricted keys
+    r"|AIza[A-Za-z0-9_-]{35}"  # Google API keys
+    r")\b"
+)
+_CARD = re.compile(r"(?<![\w.-])[2-6][0-9](?:[ -]?[0-9]){11,17}(?![\w-])")
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        digit = ord(char) - 48
+        if position % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+def _card(match: re.Match[str]) -> str:
+    digits = re.sub(r"[ -]", "", match.group())
+    return REDACTED if 13 <= len(digits) <= 19 and _luhn(digits) else match.group()
+
+
+def _decoded(key: str) -> str:
+    for _ in range(3):  # twice-encoded keys are common in nested redirect URLs
+        if "%" not in key:
+            break
+        decoded = unquote(key)
+        if decoded == key:
+            break
+        key = decoded
+    return key
+
+
+def _safe_str(value: object) -> str:
+    """``str(value)``, or a placeholder naming its type when its ``__str__`` raises."""
+    try:
+        return str(value)
+    except Exception:
+        return f"<unprintable {type(value).__name__}>"
+
+
+def _safe_repr(value: object) -> str:
+    try:
+        return repr(value)
+    except Exception:
+        return f"<unprintable {type(value).__name__}>"
+
 
 class _Redactor:
-    """Redaction for one set of secret keys; the patterns are compiled once per set."""
+    """Redaction for one set of secret keys; verdicts on key names are cached."""
 
     def __init__(self, keys: Iterable[str]) -> None:
-        self.keys = frozenset(k.lower() for k in keys)
-        names = "|".join(sorted((re.escape(k) for k in self.keys), key=len, reverse=True))
-        # key=value or key: value in free text and query strings (quoted values included); an
-        # auth scheme before the value ("Authorization: Basic dXNl...") goes with it
-        self.pairs = (
-            re.compile(
-                rf"""(?ix)(?P<key>["']?\b(?:{names})\b["']?\s*[=:]\s*)(?P<value>"[^"]*"|'[^']*'|(?:(?:Bearer|Basic|Digest|Token|Negotiate)\s+)?[^\s&;,"'}}]+)"""
-            )
-            if names
-            else None
-        )
-        # A credential after an auth scheme: it must hold a digit or a symbol, so that prose such as
-        # "Bearer tokens" or "the access token is invalid" stays as written.
-        self.schemes = re.compile(
-            r"(?i)\b(Bearer|Basic)\s+(?=[A-Za-z._~+/=-]*(?:[0-9_~+/=-]|\.[A-Za-z0-9]))[A-Za-z0-9._~+/=-]{4,}"
-        )
-        self.userinfo = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
+        self.keys = frozenset(_NOT_ALNUM.sub("", k.lower()) for k in keys) - {""}
+        self.long_parts = tuple(p for p in BUILTIN_REDACT_PARTS if len(p) > _SHORT_PART)
+        self.short_parts = frozenset(p for p in BUILTIN_REDACT_PARTS if len(p) <= _SHORT_PART)
+        self._verdicts: dict[str, bool] = {}
+
+    # --- keys
+
+    def secret(self, key: object) -> bool:
+        """Whether ``key`` (a str, or bytes) names a secret."""
+        if isinstance(key, (bytes, bytearray)):
+            key = bytes(key).decode("latin-1")
+        if not isinstance(key, str):
+            return False
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._secret(key)
+            if len(self._verdicts) < 4096:
+                self._verdicts[key] = verdict
+        return verdict
+
+    def _secret(self, key: str) -> bool:
+        decoded = _decoded(key)
+        # "/cb?page=1&token" (a key cut out of a nested URL) is judged by its last name
+        for name in {decoded, re.split(r"[?&=#;,/ ]", decoded)[-1]}:
+            normal = _NOT_ALNUM.sub("", name.lower())
+            if not normal:
+                continue
+            if normal in self.keys or any(part in normal for part in self.long_parts):
+                return True
+            if any(word.lower() in self.short_parts for word in _WORDS.findall(name)):
+                return True
+        return False
+
+    # --- text
 
     def text(self, value: str) -> str:
-        value = self.schemes.sub(lambda m: f"{m.group(1)} {REDACTED}", value)
-        value = self.userinfo.sub(lambda m: f"{m.group(1)}{REDACTED}@", value)
-        if self.pairs is not None:
-            value = self.pairs.sub(lambda m: m.group("key") + REDACTED, value)
-        return value
+        if "PRIVATE KEY" in value:
+            value = _PEM_KEY.sub(REDACTED, value)
+        if "eyJ" in value:
+            value = _JWT.sub(REDACTED, value)
+        value = _KNOWN_TOKENS.sub(REDACTED, value)
+        if "@" in value:
+            if "://" in value:
+                value = _USERINFO.sub(lambda m: f"{m.group('scheme')}{REDACTED}@", value)
+            value = _BARE_USERINFO.sub(f"{REDACTED}@", value)
+        value = _SCHEME_CREDENTIAL.sub(lambda m: f"{m.group('scheme')} {REDACTED}", value)
+        value = self._pairs(value)
+        if "(" in value or "[" in value:
+            value = _TUPLE_PAIR.sub(self._tuple_pair, value)
+        return _CARD.sub(_card, value)
 
-    def value(self, value: Any, depth: int = 0) -> Any:
+    def _pairs(self, text: str) -> str:
+        """``key=value``-like pairs whose key is secret, with the value replaced."""
+        out: list[str] = []
+        position = 0
+        for match in _KEY_SEP.finditer(text):
+            if match.start() < position or not self.secret(match.group("key")):
+                continue
+            start = match.end()
+            end, replacement = self._value_span(text, start, match)
+            if end <= start:
+                continue
+            out += (text[position:start], replacement)
+            position = end
+        if not out:
+            return text
+        out.append(text[position:])
+        return "".join(out)
+
+    def _value_span(self, text: str, start: int, key: re.Match[str]) -> tuple[int, str]:
+        """Where the value after ``key`` ends, and what replaces it (quotes kept)."""
+        if text.startswith(REDACTED, start):  # redacted already
+            return start, ""
+        for pattern in (_VALUE_QUOTED, _VALUE_ESCAPED):
+            quoted = pattern.match(text, start)
+            if quoted is not None and quoted.end() > start:
+                raw, quote = quoted.group(), quoted.group("q")
+                opening = quoted.group("b") + quote if pattern is _VALUE_QUOTED else quote
+                closed = len(raw) > len(opening) and raw.endswith(quote)
+                return quoted.end(), f"{opening}{REDACTED}{quote if closed else ''}"
+        normal = _NOT_ALNUM.sub("", _decoded(key.group("key")).lower())
+        quoted_key = key.group("open") is not None and key.group("close") is not None
+        if key.group("sep") == ":" and not quoted_key and normal in _LINE_KEYS:
+            line = _VALUE_LINE.match(text, start)
+            return (line.end() if line else start), REDACTED
+        end = start
+        scheme = _VALUE_SCHEME.match(text, start)
+        if scheme is not None:
+            end = scheme.end()
+        pattern = _VALUE_SCALAR if quoted_key else _VALUE_PLAIN
+        plain = pattern.match(text, end)
+        if plain is None:
+            return start, ""
+        return plain.end(), REDACTED
+
+    def _tuple_pair(self, match: re.Match[str]) -> str:
+        if not self.secret(match.group("key")):
+            return match.group()
+        value = match.group("value")
+        prefix = "b" if value.startswith("b") else ""
+        quote = value[len(prefix)]
+        return match.group()[: match.start("value") - match.start()] + f"{prefix}{quote}{REDACTED}{quote}"
+
+    # --- structures
+
+    def value(self, value: Any, depth: int = 0, *, strict: bool = True) -> Any:
+        """``value`` redacted; ``strict`` turns objects it does not know into redacted text."""
         if depth > 32:  # a structure this deep is not a log field; don't recurse forever
             return REDACTED
+        if value is None or isinstance(value, (bool, int, float)):
+            return value
         if isinstance(value, str):
             return self.text(value)
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return self.text(bytes(value).decode("utf-8", "backslashreplace"))
         if isinstance(value, Mapping):
-            return {
-                key: REDACTED if str(key).lower() in self.keys else self.value(item, depth + 1)
-                for key, item in value.items()
-            }
-        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
-            # a (key, value) pair, as in httpx's params and header lists
-            secret = value[0].lower() in self.keys
-            return [value[0], REDACTED if secret else self.value(value[1], depth + 1)]
+            return self._mapping(value.items(), depth, strict)
+        if _is_pair(value):
+            name = value[0]
+            shown = name.decode("latin-1") if isinstance(name, (bytes, bytearray)) else name
+            return [shown, REDACTED if self.secret(name) else self.value(value[1], depth + 1, strict=strict)]
+        geturl = getattr(value, "geturl", None)
+        if callable(geturl):  # urllib's SplitResult and ParseResult (tuples that print as parts)
+            return self.text(_safe_str(geturl()))
         if isinstance(value, (list, tuple, set, frozenset)):
-            return [self.value(item, depth + 1) for item in value]
-        if hasattr(value, "items") and callable(value.items):  # header objects (httpx.Headers, ...)
-            return self.value(dict(value.items()), depth)
-        return value
+            return [self.value(item, depth + 1, strict=strict) for item in value]
+        multi_items = getattr(value, "multi_items", None)
+        items = multi_items if callable(multi_items) else getattr(value, "items", None)
+        if callable(items):  # header objects (httpx.Headers, starlette's Headers, ...)
+            return self._mapping(items(), depth, strict)
+        if _is_request(value):  # an HTTP request object: what it is sent to and with
+            return {
+                "method": _safe_str(value.method),
+                "url": self.text(_safe_str(value.url)),
+                "headers": self.value(value.headers, depth + 1, strict=strict),
+            }
+        if not strict:
+            return value
+        return self.text(_safe_str(value))  # URL objects and the like: their text, redacted
+
+    def _mapping(self, items: Iterable[tuple[Any, Any]], depth: int, strict: bool) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        for key, item in items:
+            shown = key.decode("latin-1") if isinstance(key, (bytes, bytearray)) else key
+            if shown in out and isinstance(out[shown], str) and isinstance(item, (str, bytes)):
+                # a header sent twice (multi_items): keep both values, as the header would
+                item = f"{out[shown]}, {self.value(item, depth + 1, strict=strict)}"
+                out[shown] = REDACTED if self.secret(key) else item
+                continue
+            out[shown] = REDACTED if self.secret(key) else self.value(item, depth + 1, strict=strict)
+        return out
+
+
+def _is_pair(value: object) -> bool:
+    """A ``(name, value)`` pair, as in httpx's params, header lists and ASGI's raw headers."""
+    return (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and isinstance(value[0], (str, bytes, bytearray))
+        and not hasattr(value, "geturl")
+    )
+
+
+def _is_request(value: object) -> bool:
+    return all(hasattr(value, name) for name in ("method", "url", "headers"))
 
 
 _REDACTORS: dict[frozenset[str], _Redactor] = {}
@@ -138,6 +452,8 @@ def _redactor(keys: Iterable[str] | None) -> _Redactor:
     wanted = BUILTIN_REDACT_KEYS.union(k.lower() for k in keys or ())
     redactor = _REDACTORS.get(wanted)
     if redactor is None:
+        if len(_REDACTORS) > 64:  # many key sets (one per catalog, usually): keep the cache small
+            _REDACTORS.clear()
         redactor = _REDACTORS[wanted] = _Redactor(wanted)
     return redactor
 
@@ -145,11 +461,35 @@ def _redactor(keys: Iterable[str] | None) -> _Redactor:
 def redact(value: Any, keys: Iterable[str] | None = None) -> Any:
     """``value`` with every secret replaced by ``[REDACTED]``: the built-in keys and ``keys``.
 
-    Mappings (and header objects) come back as new dicts, sequences as lists; strings
-    have secret query parameters, ``key=value`` pairs, credentials in URLs and
-    ``Bearer``/``Basic`` credentials replaced. The input is never modified.
+    Mappings (and header objects) come back as new dicts, sequences and pairs as lists,
+    bytes as text; request objects (anything with ``method``, ``url`` and ``headers``) as
+    a dict of the three; strings with their secrets replaced (see the module's docstring);
+    numbers, booleans and ``None`` as they are; any other object as its redacted text.
+    The input is never modified.
     """
     return _redactor(keys).value(value)
+
+
+def is_secret_key(key: str | bytes, keys: Iterable[str] | None = None) -> bool:
+    """Whether the value of ``key`` is redacted: a built-in key or part, or one of ``keys``."""
+    return _redactor(keys).secret(key)
+
+
+def format_exception(error: BaseException | tuple[Any, Any, Any], keys: Iterable[str] | None = None) -> str:
+    """The traceback of ``error`` (an exception or an ``exc_info`` tuple) as text, secrets redacted.
+
+    The same text :class:`logging.Formatter` prints, with the exception's message, its
+    chained causes, its notes and every source line that appears redacted.
+    """
+    try:
+        if isinstance(error, BaseException):
+            lines = traceback.format_exception(type(error), error, error.__traceback__)
+        else:
+            lines = traceback.format_exception(*error)
+        text = "".join(lines)
+    except Exception:  # a traceback the traceback module cannot print
+        text = f"<unprintable traceback of {type(error).__name__}>"
+    return _redactor(keys).text(text.rstrip("\n"))
 
 
 def level_for(error: object, levels: Mapping[str, str] | None = None) -> int:
@@ -184,8 +524,12 @@ def error_fields(
     attempt: int | None = None,
     retry_delay: float | None = None,
     keys: Iterable[str] | None = None,
+    context: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The log fields of ``error``, redacted (the built-in keys and ``keys``), as a JSON-friendly dict."""
+    """The log fields of ``error``, redacted (the built-in keys and ``keys``), as a JSON-friendly dict.
+
+    ``context`` adds fields of the caller's own (after the catalog's ones).
+    """
     from errcat.runtime.retry import status_of, transport_failure
 
     failure = transport_failure(error)
@@ -208,6 +552,8 @@ def error_fields(
     details = getattr(error, "details", None)
     if details:
         fields["details"] = list(details)
+    for name, value in (context or {}).items():
+        fields.setdefault(name, value)
     return redact(fields, keys)  # type: ignore[no-any-return]
 
 
@@ -221,21 +567,25 @@ def log_error(
     attempt: int | None = None,
     retry_delay: float | None = None,
     level: int | None = None,
+    context: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Log ``error`` with its fields under ``extra={"errcat": ...}``; returns them.
 
     ``errors`` (a generated package) gives the level of each kind of failure and the keys
-    to redact beyond the built-in ones; ``level`` overrides the level.
+    to redact beyond the built-in ones; ``level`` overrides the level; ``context`` adds
+    fields of the caller's own.
     """
     catalog = _catalog(errors)
     keys = catalog.redact_keys if catalog is not None else None
-    fields = error_fields(error, method=method, url=url, attempt=attempt, retry_delay=retry_delay, keys=keys)
+    fields = error_fields(
+        error, method=method, url=url, attempt=attempt, retry_delay=retry_delay, keys=keys, context=context
+    )
     summary = " ".join(
         f"{name}={fields[name]}"
         for name in ("code", "status", "request_id", "method", "path", "attempt", "retry_delay_seconds")
         if fields.get(name) is not None
     )
-    message = redact(str(error), keys) if isinstance(error, BaseException) else ""
+    message = redact(_safe_str(error), keys) if isinstance(error, BaseException) else ""
     logger.log(
         level if level is not None else level_for(error, catalog.log_levels if catalog is not None else None),
         "%s%s%s",
@@ -243,14 +593,74 @@ def log_error(
         ": " if message else "",
         message,
         extra={"errcat": fields},
+        stacklevel=2,  # the record names the caller of log_error, not this module
     )
     return fields
 
 
-class RedactingFilter(logging.Filter):
-    """A handler filter that redacts the message, its arguments and the ``errcat`` extra of every record.
+def log_exception(
+    logger: logging.Logger,
+    error: BaseException,
+    message: str,
+    *args: object,
+    errors: ErrorPackage | ErrorCatalog | None = None,
+    level: int = logging.ERROR,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """Log ``message % args`` with the traceback of ``error``, both redacted, at ``level``.
 
-    It redacts the built-in keys, the keys of ``errors`` (a generated package) and ``keys``.
+    The record carries the redacted traceback as its ``exc_text`` (which every formatter
+    prints) and no ``exc_info``, so that no formatter can print the exception unredacted.
+    ``errors`` adds the catalog's keys to the built-in ones; ``extra`` is redacted too.
+    """
+    if not logger.isEnabledFor(level):
+        return
+    catalog = _catalog(errors)
+    keys = catalog.redact_keys if catalog is not None else None
+    redactor = _redactor(keys)
+    try:
+        text = message % args if args else message
+    except Exception:
+        text = f"{message} {' '.join(_safe_repr(arg) for arg in args)}"
+    try:
+        filename, line, function, _ = logger.findCaller(False, 2)
+    except ValueError:  # no caller frame to name
+        filename, line, function = "(unknown file)", 0, "(unknown function)"
+    fields = {name: redactor.value(value) for name, value in (extra or {}).items()}
+    record = logger.makeRecord(
+        logger.name, level, filename, line, redactor.text(text), (), None, function, fields
+    )
+    record.exc_text = format_exception(error, keys)
+    logger.handle(record)
+
+
+# --- the handler filter ------------------------------------------------------------------------
+
+_RECORD_ATTRIBUTES = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
+    "message",
+    "asctime",
+}
+
+
+def _message_of(record: logging.LogRecord) -> str:
+    """The record's message, or its template with the arguments after it when they do not fit."""
+    try:
+        return record.getMessage()
+    except Exception:
+        args = record.args if isinstance(record.args, tuple) else (record.args,)
+        shown = ", ".join(_safe_repr(arg) for arg in args)
+        return f"{_safe_str(record.msg)} [log arguments that do not fit the message: {shown}]"
+
+
+class RedactingFilter(logging.Filter):
+    """A handler filter that redacts everything a record carries; it never raises into the application.
+
+    It redacts the built-in keys, the keys of ``errors`` (a generated package) and
+    ``keys``: in the message (its template and every argument), the traceback and stack
+    (formatted now, into ``exc_text`` and ``stack_info``; ``exc_info`` is cleared so that
+    no formatter prints it unredacted) and every ``extra`` field (the ``errcat`` fields
+    among them). A message whose arguments do not fit it is kept, with the arguments
+    shown after it.
     """
 
     def __init__(
@@ -265,17 +675,38 @@ class RedactingFilter(logging.Filter):
         self._keys = frozenset(keys) | (catalog.redact_keys if catalog is not None else frozenset())
 
     def filter(self, record: logging.LogRecord) -> bool:
-        redactor = _redactor(self._keys)
-        # Redact the formatted message: a secret may arrive in the template or in any argument.
+        if not super().filter(record):
+            return False
+        try:
+            self._redact(record, _redactor(self._keys))
+        except Exception:  # the last resort: a record that cannot be redacted says only that
+            level = logging.getLevelName(record.levelno)
+            record.msg = f"[a {level} record of {record.name} that could not be redacted]"
+            record.args = None
+            record.exc_info = record.exc_text = record.stack_info = None
+        return True
+
+    def _redact(self, record: logging.LogRecord, redactor: _Redactor) -> None:
+        # Arguments first, by structure (mapping keys count), then the whole formatted message.
         if record.args:
             record.args = (
-                tuple(redactor.value(arg) for arg in record.args)
+                tuple(redactor.value(arg, strict=False) for arg in record.args)
                 if isinstance(record.args, tuple)
-                else redactor.value(record.args)
+                else redactor.value(record.args, strict=False)
             )
-        record.msg = redactor.text(record.getMessage())
+        if not isinstance(record.msg, str):
+            record.msg = redactor.value(record.msg, strict=False)
+        record.msg = redactor.text(_message_of(record))
         record.args = None
-        fields = getattr(record, "errcat", None)
-        if fields is not None:
-            record.errcat = redactor.value(fields)
-        return True
+        if "message" in record.__dict__:  # formatted by an earlier handler
+            record.message = record.msg
+        if record.exc_info:
+            record.exc_text = format_exception(record.exc_info, self._keys)
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = redactor.text(_safe_str(record.exc_text))
+        if record.stack_info:
+            record.stack_info = redactor.text(_safe_str(record.stack_info))
+        for name in record.__dict__.keys() - _RECORD_ATTRIBUTES:
+            value = record.__dict__[name]
+            record.__dict__[name] = REDACTED if redactor.secret(name) else redactor.value(value)
