@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import math
+import os
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import partner_invoicing_errors as codes
-from errcat.runtime.retry import Action, RetryPolicy, existing_resource_hint, parse_retry_after, should_retry
+from errcat.runtime import retry
+from errcat.runtime.retry import (
+    RETRY_AFTER_CAP,
+    Action,
+    DeadlineExceeded,
+    RetryPolicy,
+    existing_resource_hint,
+    parse_retry_after,
+    retry_after_of,
+    should_retry,
+)
 from errcat.toolchain.load import load
 from partner_invoicing_errors import (
     DuplicateExternalId,
@@ -196,3 +212,189 @@ def test_existing_resource_hint() -> None:
     error = DuplicateExternalId(external_id="order-1", existing_invoice_id="inv_1")
     assert existing_resource_hint(error) == {"external_id": "order-1", "existing_invoice_id": "inv_1"}
     assert existing_resource_hint(InvoiceNotFound(invoice_id="inv_1")) == {}
+
+
+# --- Retry-After values no float holds ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("9" * 309, RETRY_AFTER_CAP),  # float(int(...)) overflowed
+        ("9" * 5000, RETRY_AFTER_CAP),  # past int()'s 4,300 digits
+        ("1" + "0" * 9, RETRY_AFTER_CAP),  # the cap itself
+        ("1" + "0" * 10, RETRY_AFTER_CAP),
+        ("999999999", 999_999_999.0),
+        ("0" * 5000 + "7", 7.0),  # leading zeros are no magnitude
+        ("0", 0.0),
+        ("Fri, 31 Dec 9999 23:59:59 GMT", RETRY_AFTER_CAP),
+        ("Mon, 01 Jan 99999999999999999999 00:00:00 GMT", None),  # no datetime holds the year
+        ("Mon, 01 Jan 2024 00:00:00 +9999", None),
+        ("1.5", None),
+        ("", None),
+        ("\x00", None),
+    ],
+)
+def test_parse_retry_after_bounds_absurd_values(value: str, seconds: float | None) -> None:
+    assert parse_retry_after(value, now=datetime(2026, 1, 1, tzinfo=UTC)) == seconds
+
+
+HEADER_TEXT = st.one_of(
+    st.text(),
+    st.text(alphabet="0123456789", min_size=1, max_size=6000),
+    st.builds(
+        lambda day, year, zone: f"Mon, {day} Jan {year} 00:00:00 {zone}",
+        st.integers(-5, 40),
+        st.integers(-(10**30), 10**30),
+        st.sampled_from(["GMT", "+0000", "-2359", "+9999", "", "UT", "EST"]),
+    ),
+)
+
+
+@given(value=HEADER_TEXT, offset=st.integers(-(10**10), 10**10))
+@example(value="9" * 309, offset=0)
+def test_parse_retry_after_never_raises_and_stays_in_bounds(value: str, offset: int) -> None:
+    now = datetime(2000, 1, 1, tzinfo=UTC) + timedelta(seconds=offset)  # some 300 years either way
+    seconds = parse_retry_after(value, now=now)
+    assert seconds is None or (math.isfinite(seconds) and 0.0 <= seconds <= RETRY_AFTER_CAP)
+
+
+class _Failure:
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = retry_after
+        self.status = 503
+
+
+@pytest.mark.parametrize(
+    ("given_seconds", "read"),
+    [(math.inf, RETRY_AFTER_CAP), (-5.0, 0.0), (math.nan, None), (1e300, RETRY_AFTER_CAP)],
+)
+def test_a_retry_after_set_by_hand_is_bounded_too(given_seconds: float, read: float | None) -> None:
+    assert retry_after_of(_Failure(given_seconds)) == read
+
+
+def test_wait_never_asks_for_an_unbounded_sleep(policy: RetryPolicy) -> None:
+    endless = policy.replace(max_retry_after=None)
+    assert endless.wait(1, retry_after=math.inf, random=lambda: 1.0) == RETRY_AFTER_CAP
+    assert endless.wait(1, retry_after=math.nan, random=lambda: 1.0) == 1.0  # NaN says nothing
+    assert policy.wait(1, retry_after=math.inf, random=lambda: 1.0) is None  # past max_retry_after: stop
+
+
+# --- the total deadline of the loops --------------------------------------------------------------
+
+
+class FakeTime:
+    """A clock that the injected sleep (and the attempts, by hand) move."""
+
+    def __init__(self) -> None:
+        self.now = 50.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+    async def asleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
+def test_call_starts_no_wait_that_would_end_past_the_deadline(policy: RetryPolicy) -> None:
+    """A Retry-After of 2 s with a 5 s deadline: waits at 0 s and 2 s, then the failure itself is raised."""
+    fake = FakeTime()
+    calls = 0
+
+    def attempt() -> None:
+        nonlocal calls
+        calls += 1
+        raise ServiceUnavailable(retry_after=2)
+
+    with pytest.raises(ServiceUnavailable):
+        policy.call(attempt, sleep=fake.sleep, random=lambda: 0.0, deadline=5.0, clock=fake.clock)
+    assert fake.slept == [2.0, 2.0] and calls == 3
+
+
+def test_call_without_a_deadline_waits_as_before(policy: RetryPolicy) -> None:
+    fake = FakeTime()
+    with pytest.raises(ServiceUnavailable):
+        policy.call(
+            lambda: (_ for _ in ()).throw(ServiceUnavailable(retry_after=2)),
+            sleep=fake.sleep,
+            random=lambda: 0.0,
+            clock=fake.clock,
+        )
+    assert fake.slept == [2.0] * 4  # every retry the policy allows
+
+
+def test_call_makes_no_attempt_after_a_refresh_that_ran_past_the_deadline(policy: RetryPolicy) -> None:
+    fake = FakeTime()
+    calls = 0
+
+    def attempt() -> None:
+        nonlocal calls
+        calls += 1
+        raise InvalidToken()
+
+    def refresh() -> None:
+        fake.now += 10
+
+    with pytest.raises(InvalidToken):
+        policy.call(attempt, refresh=refresh, sleep=fake.sleep, deadline=5.0, clock=fake.clock)
+    assert calls == 1
+
+
+def test_acall_cuts_an_attempt_short_at_the_deadline(policy: RetryPolicy) -> None:
+    calls = 0
+
+    async def attempt() -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise InternalError()
+        await asyncio.sleep(30)  # a hung attempt
+
+    async def sleep(seconds: float) -> None:
+        pass
+
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceeded) as caught:
+        asyncio.run(policy.acall(attempt, sleep=sleep, random=lambda: 0.0, deadline=0.2))
+    assert time.monotonic() - started < 1.5
+    assert (caught.value.deadline, caught.value.attempts, calls) == (0.2, 2, 2)
+    assert isinstance(caught.value, TimeoutError)
+
+
+def test_acall_retries_an_attempts_own_timeout_within_the_deadline(policy: RetryPolicy) -> None:
+    """A TimeoutError the attempt raises itself is a failure like any other, not the deadline."""
+    outcomes: list[object] = [TimeoutError("slow upstream"), "ok"]
+
+    async def attempt() -> str:
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return str(outcome)
+
+    fake = FakeTime()
+    result = asyncio.run(policy.acall(attempt, sleep=fake.asleep, random=lambda: 1.0, deadline=60.0))
+    assert result == "ok" and fake.slept == [1.0]
+
+
+@pytest.mark.parametrize("deadline", [0, -1.0, math.nan])
+def test_a_loop_deadline_is_a_positive_number_of_seconds(policy: RetryPolicy, deadline: float) -> None:
+    with pytest.raises(ValueError, match="positive number of seconds"):
+        policy.call(lambda: None, deadline=deadline)
+
+
+def test_importing_retry_imports_neither_asyncio_nor_email() -> None:
+    """The runtime's import stays light: asyncio (about 40 ms) and email.utils load when used."""
+    script = (
+        "import sys\nimport errcat.runtime.retry\n"
+        "print(sorted({'asyncio', 'email.utils', 'httpx'} & set(sys.modules)))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(retry.__file__).parents[2])}
+    shown = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
+    )
+    assert shown.stdout.strip() == "[]", shown.stderr

@@ -25,9 +25,17 @@ Waits use exponential backoff with jitter (full jitter by default: a uniform
 random wait between 0 and the nominal delay), capped, for at most
 ``max_attempts`` attempts in all. A ``Retry-After`` header (seconds or an HTTP
 date) that asks for longer wins, up to ``max_retry_after_seconds``; one that
-asks for more than that ends the retries. :meth:`RetryPolicy.call` and
-:meth:`RetryPolicy.acall` run the loop for sync and async callables with an
-injectable ``sleep`` and ``random``, so tests never wait.
+asks for more than that ends the retries. Every Retry-After is read by
+:func:`parse_retry_after`, which never raises and never answers more than
+:data:`RETRY_AFTER_CAP` (an absurd value still means "longer than any policy waits").
+:meth:`RetryPolicy.call` and :meth:`RetryPolicy.acall` run the loop for sync and
+async callables with an injectable ``sleep``, ``random`` and ``clock``, so tests never wait.
+
+A loop may be given a total ``deadline`` in seconds. It never starts a wait that would
+end past the deadline: it gives up at once with the last failure instead (the error or
+the response the caller would have had after the last attempt). :meth:`RetryPolicy.acall`
+also cuts an attempt still running at the deadline short, with :class:`DeadlineExceeded`;
+:meth:`RetryPolicy.call` cannot interrupt a plain callable, whose own timeouts bound it.
 
 This module is part of the runtime: standard library only. (tenacity and
 stamina were considered: the catalog-driven classification, the one-shot
@@ -37,23 +45,25 @@ have to be written as callbacks for either, at the cost of a dependency.)
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import enum
+import math
 import random as _random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # asyncio and email.utils are imported by the code that needs them
+    from datetime import datetime
+
     from errcat.runtime.catalog import ErrorCatalog, ErrorPackage
     from errcat.runtime.enums import CatalogCode
 
 __all__ = [
+    "RETRY_AFTER_CAP",
     "Action",
+    "DeadlineExceeded",
     "RetryPolicy",
     "backoff_delay",
     "existing_resource_hint",
@@ -65,6 +75,29 @@ T = TypeVar("T")
 
 TIMEOUT = "timeout"
 CONNECTION_ERROR = "connection_error"
+
+#: The longest Retry-After errcat reads, in seconds (about 31.7 years). A longer one, or a
+#: later date, is read as this: far beyond any policy's ``max_retry_after``, so it still ends
+#: the retries, yet a float any ``sleep`` accepts, where ``Retry-After: 1e309``-sized digits
+#: would overflow one.
+RETRY_AFTER_CAP = 1_000_000_000.0
+_CAP_DIGITS = len(str(int(RETRY_AFTER_CAP)))
+
+
+class DeadlineExceeded(TimeoutError):
+    """The total deadline of a retry loop passed while an attempt was still under way.
+
+    ``deadline`` is the total the loop was given, in seconds, and ``attempts`` the number
+    of attempts it had started. A :class:`TimeoutError`, so ``except TimeoutError`` sees it.
+    """
+
+    deadline: float | None
+    attempts: int
+
+    def __init__(self, message: str, *, deadline: float | None = None, attempts: int = 0) -> None:
+        super().__init__(message)
+        self.deadline = deadline
+        self.attempts = attempts
 
 
 class Action(enum.StrEnum):
@@ -129,9 +162,12 @@ class RetryPolicy:
     ) -> float | None:
         """How long to wait before retry ``retry``.
 
-        None when the server's Retry-After asks for longer than the policy allows.
+        None when the server's Retry-After asks for longer than the policy allows. A
+        Retry-After that is not a number of seconds (NaN) is ignored, a negative one is 0
+        and one past :data:`RETRY_AFTER_CAP` is the cap.
         """
         wait = self.jittered(retry, random)
+        retry_after = _bounded(retry_after)
         if retry_after is not None and self.honor_retry_after:
             if self.max_retry_after is not None and retry_after > self.max_retry_after:
                 return None
@@ -169,6 +205,8 @@ class RetryPolicy:
         sleep: Callable[[float], object] = time.sleep,
         random: Callable[[], float] = _random.random,
         on_retry: Callable[[int, float, object], object] | None = None,
+        deadline: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> T:
         """Call ``attempt`` until it succeeds or the policy gives up.
 
@@ -176,8 +214,12 @@ class RetryPolicy:
         the result. On a 401, ``refresh`` (when given) is called once and the attempt
         repeated; a second 401, or a refresh that raises, ends the loop with that error.
         ``on_retry(attempt_number, wait, failure)`` is told of every wait.
+
+        ``deadline`` (seconds, measured by ``clock`` from this call) ends the loop with the
+        last failure rather than start a wait that would end past it, or an attempt after
+        it. An attempt already running is not interrupted: its own timeouts bound it.
         """
-        state = _Loop(self, refresh is not None)
+        state = _Loop(self, refresh is not None, deadline, clock)
         while True:
             try:
                 return attempt()
@@ -188,6 +230,8 @@ class RetryPolicy:
                 if isinstance(step, str):  # "refresh"
                     assert refresh is not None
                     refresh()
+                    if state.expired():
+                        raise
                     continue
                 if on_retry is not None:
                     on_retry(state.attempts, step, failure)
@@ -198,38 +242,79 @@ class RetryPolicy:
         attempt: Callable[[], Awaitable[T]],
         *,
         refresh: Callable[[], Awaitable[object]] | None = None,
-        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
         random: Callable[[], float] = _random.random,
         on_retry: Callable[[int, float, object], object] | None = None,
+        deadline: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> T:
-        """:meth:`call` for coroutines."""
-        state = _Loop(self, refresh is not None)
+        """:meth:`call` for coroutines (``sleep`` defaults to :func:`asyncio.sleep`).
+
+        With a ``deadline``, an attempt still running when it passes is cancelled and
+        :class:`DeadlineExceeded` raised.
+        """
+        import asyncio
+
+        pause = asyncio.sleep if sleep is None else sleep
+        state = _Loop(self, refresh is not None, deadline, clock)
         while True:
+            scope: asyncio.Timeout | None = None
             try:
-                return await attempt()
+                if state.end is None:
+                    return await attempt()
+                async with asyncio.timeout(state.end - clock()) as scope:
+                    return await attempt()
             except Exception as failure:  # classified by the policy; re-raised when final
+                if scope is not None and scope.expired():
+                    raise state.exceeded() from failure
                 step = state.next(failure, random)
                 if step is None:
                     raise
                 if isinstance(step, str):  # "refresh"
                     assert refresh is not None
                     await refresh()
+                    if state.expired():
+                        raise
                     continue
                 if on_retry is not None:
                     on_retry(state.attempts, step, failure)
-                await sleep(step)
+                await pause(step)
 
 
 class _Loop:
-    """The bookkeeping both loops share: attempts made, whether the refresh was spent."""
+    """The bookkeeping both loops share: attempts made, whether the refresh was spent, the deadline."""
 
-    __slots__ = ("attempts", "can_refresh", "policy", "retries")
+    __slots__ = ("attempts", "can_refresh", "clock", "deadline", "end", "policy", "retries")
 
-    def __init__(self, policy: RetryPolicy, can_refresh: bool) -> None:
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        can_refresh: bool,
+        deadline: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if deadline is not None and not deadline > 0:  # NaN too
+            raise ValueError(f"a deadline is a positive number of seconds, not {deadline!r}")
         self.policy = policy
         self.attempts = 0
         self.retries = 0
         self.can_refresh = can_refresh
+        self.clock = clock
+        self.deadline = deadline
+        self.end = None if deadline is None else clock() + deadline
+
+    def expired(self) -> bool:
+        """Whether the deadline has passed: no attempt may start."""
+        return self.end is not None and self.clock() >= self.end
+
+    def exceeded(self) -> DeadlineExceeded:
+        """The error for an attempt cut short by the deadline."""
+        assert self.deadline is not None
+        return DeadlineExceeded(
+            f"no answer within the {self.deadline:g} s deadline (attempt {self.attempts + 1})",
+            deadline=self.deadline,
+            attempts=self.attempts + 1,
+        )
 
     def next(self, failure: object, random: Callable[[], float]) -> float | str | None:
         """The wait before the next attempt, ``"refresh"``, or None to give up."""
@@ -242,8 +327,11 @@ class _Loop:
             return "refresh"
         if action is not Action.RETRY or self.attempts >= self.policy.max_attempts:
             return None
+        wait = self.policy.wait(self.retries + 1, retry_after_of(failure), random)
+        if wait is None or (self.end is not None and self.clock() + wait >= self.end):
+            return None  # the wait is too long for the policy, or would end past the deadline
         self.retries += 1
-        return self.policy.wait(self.retries, retry_after_of(failure), random)
+        return wait
 
 
 def backoff_delay(retry: int, base: float, multiplier: float, cap: float) -> float:
@@ -310,34 +398,56 @@ def status_of(outcome: object) -> int | None:
 
 
 def retry_after_of(outcome: object) -> float | None:
-    """The Retry-After of a failure, in seconds: from its ``retry_after`` or its response's header."""
+    """The Retry-After of a failure, in seconds: from its ``retry_after`` or its response's header.
+
+    Bounded as :func:`parse_retry_after` bounds a header: never NaN, negative or past the cap.
+    """
     value = getattr(outcome, "retry_after", None)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+        return _bounded(value)
     headers = getattr(outcome, "headers", None)
     if headers is None:
         response = getattr(outcome, "response", None)
         headers = getattr(response, "headers", None)
     if headers is not None:
         header = headers.get("retry-after")
-        if header is not None:
+        if isinstance(header, str):
             return parse_retry_after(header)
     return None
 
 
 def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
-    """Seconds to wait for a ``Retry-After`` value: delta-seconds or an HTTP date; None if unreadable."""
+    """Seconds to wait for a ``Retry-After`` value: delta-seconds or an HTTP date; None if unreadable.
+
+    Never raises, whatever the text. Delta-seconds are ASCII digits, of any length; a date
+    in the past is 0. A value past :data:`RETRY_AFTER_CAP` (a thousand digits, the year
+    9999) is read as the cap: the server asks for longer than any policy waits, which
+    ends the retries, and the number stays one that a ``sleep`` and a float accept.
+    """
     text = value.strip()
     if text.isascii() and text.isdigit():  # "²".isdigit() is true, but int() refuses it
-        return float(int(text))
+        digits = text.lstrip("0")
+        if len(digits) > _CAP_DIGITS:  # int() of thousands of digits is slow, float() of it overflows
+            return RETRY_AFTER_CAP
+        return min(float(int(digits or "0")), RETRY_AFTER_CAP)
+    from datetime import UTC, datetime
+    from email.utils import parsedate_to_datetime
+
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    except (TypeError, ValueError, IndexError, OverflowError):  # not a date, or no datetime holds it
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    current = now or datetime.now(UTC)
-    return max(0.0, (when - current).total_seconds())
+    return _bounded(seconds)
+
+
+def _bounded(seconds: float | None) -> float | None:
+    """A Retry-After in seconds made safe to wait on: None for NaN, 0 for the past, at most the cap."""
+    if seconds is None or math.isnan(seconds):
+        return None
+    return min(max(0.0, float(seconds)), RETRY_AFTER_CAP)
 
 
 def _strategy_of_code(code: object, codes: type[CatalogCode] | None = None) -> str | None:
