@@ -23,3 +23,13 @@ HOSTILE = (
 def one_line(text: str) -> str:
     """``text`` made valid for a one-line catalog field."""
     return text.replace("\r", " ").replace("\n", " ").replace("\x85", " ").replace("\u2028", " ")[:200]
+
+
+#: Strings only a wire body can carry, never a catalog (UTF-8 has no lone surrogates, and the
+#: loader refuses control characters): the runtime's parsers and writers are tried with these too.
+WIRE_HOSTILE = (
+    "lone \ud800 high surrogate",
+    "lone \udfff low surrogate, and a reversed pair \udc00\ud800",
+    "\ufeffbyte order mark first",
+    "escape \x1b[31m red \x1b[0m",
+)

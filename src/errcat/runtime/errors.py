@@ -66,21 +66,99 @@ def _parse_json(text: bytes | bytearray | str) -> Any:
     return value
 
 
+#: Texts this long or shorter cannot nest deeper than :data:`_FAST_DEPTH` (each opening
+#: bracket of valid JSON has its closing one), so they need no count of their brackets.
+_FAST_DEPTH = 256
+_SHORT = 2 * _FAST_DEPTH + 1
+
+
+def _parse_fast(text: bytes | bytearray | str) -> Any:
+    """Parse JSON text with orjson where its answer is :func:`json.loads`'s, else with the standard library.
+
+    The contract is :func:`json.loads`: what it accepts, the values it gives, the errors
+    it raises. orjson is only a faster road to the same answer, taken when it cannot
+    differ, and the standard library (:func:`_parse_json`) decides everything else:
+
+    - anything orjson refuses: a BOM, UTF-16 and UTF-32, ``NaN`` and ``Infinity``, a number
+      too large for a float (``1e400``), lone surrogates, trailing data, bad JSON;
+    - any float in the value: orjson reads an integer past 64 bits as a float, where
+      :mod:`json` keeps it exact, and its float parser is not Python's;
+    - more than :data:`_FAST_DEPTH` opening brackets: :mod:`json` stops at the interpreter's
+      recursion limit (less the caller's own stack), orjson at 1024 levels.
+
+    Duplicate keys and whitespace are read alike by both (the last value wins, in the
+    first key's place).
+    """
+    try:
+        value = _orjson_loads(text)
+    except ValueError:  # refused: the standard library gives the answer, or the error
+        return _parse_json(text)
+    if len(text) > _SHORT and _openings(text) > _FAST_DEPTH:
+        return _parse_json(text)
+    kind = type(value)
+    if kind is dict:
+        exact = _exact(value.values())
+    elif kind is list:
+        exact = _exact(value)
+    else:
+        exact = kind is not float
+    return value if exact else _parse_json(text)
+
+
+def _openings(text: bytes | bytearray | str) -> int:
+    """How many ``[`` and ``{`` the text holds (inside strings too): a bound on its depth."""
+    if isinstance(text, str):
+        return text.count("[") + text.count("{")
+    return text.count(b"[") + text.count(b"{")
+
+
+def _exact(values: Iterable[Any]) -> bool:
+    """Whether orjson's values are exactly :mod:`json`'s: no float at any depth."""
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            continue
+        if kind is dict:
+            if not _exact(value.values()):
+                return False
+        elif kind is list:
+            if not _exact(value):
+                return False
+        elif kind is float:
+            return False
+    return True
+
+
+def _import_orjson(text: bytes | bytearray | str) -> Any:
+    """``orjson.loads``, imported by its first call (a ``ValueError``, a refusal, without orjson)."""
+    global _orjson_loads
+    try:
+        from orjson import loads
+    except ImportError as exc:
+        raise ValueError("orjson is not installed") from exc
+    _orjson_loads = loads
+    return loads(text)
+
+
+_orjson_loads: Callable[[bytes | bytearray | str], Any] = _import_orjson
+
+
 def _first_loads(text: bytes | bytearray | str) -> Any:
     """Parse the first body: choose the parser (orjson when installed), then use it from now on.
 
     orjson, an optional accelerator, parses a small body several times faster than
     :mod:`json`; importing it costs a few milliseconds, so it is imported on first
     use, not by ``import errcat.runtime.errors`` (the code generator and plain raisers never parse).
+    Either way the answer is :func:`json.loads`'s (see :func:`_parse_fast`).
     """
     global _loads
-    loads: Callable[[bytes | bytearray | str], Any]
     try:
-        from orjson import loads
+        import orjson  # noqa: F401  # only whether it is there: _orjson_loads binds its loads
     except ImportError:  # the standard library is the baseline
-        loads = _parse_json
-    _loads = loads
-    return loads(text)
+        _loads = _parse_json
+    else:
+        _loads = _parse_fast
+    return _loads(text)
 
 
 _loads: Callable[[bytes | bytearray | str], Any] = _first_loads
@@ -220,7 +298,9 @@ class ApiError(Exception):
         return self._key() == other._key()
 
     def __hash__(self) -> int:
-        return hash((type(self), str(self.code), self.status, self.message, self.request_id))
+        # Only what is always hashable: a request id that is not a string (set by hand) is left out.
+        request_id = self.request_id if isinstance(self.request_id, str) else None
+        return hash((type(self), str(self.code), self.status, str(self.message), request_id))
 
     def _key(self) -> tuple[object, ...]:
         return (
@@ -235,14 +315,29 @@ class ApiError(Exception):
 
     # --- to the wire -----------------------------------------------------------------------
 
+    @property
+    def wire_code(self) -> str:
+        """The code the error's body names: its own code, or one for an error that has none.
+
+        The response schema wants a non-empty code, so an error without one (a bare
+        ``ApiError("boom")``, a category class, a response whose body named none) sends the
+        code its catalog answers a framework error of its status with
+        (:meth:`~errcat.runtime.catalog.ErrorCatalog.http_error_class`: ``internal_error`` for
+        a 500 in the shipped catalog), and, under errcat's own base class or a catalog that
+        names no such code, ``http_<status>`` (``http_500``). The error's ``code`` stays
+        empty; only the body says more.
+        """
+        code = str(self.code)
+        return code or _code_for_status(type(self), self.status)
+
     def to_response(self) -> dict[str, Any]:
         """The standard error body: ``{"error": {"code", "message", "details", "request_id", ...}}``.
 
-        ``details`` is left out when empty, ``request_id`` and ``doc_url`` when unknown;
-        the metadata fields follow the envelope fields (a metadata key that names an
-        envelope field is left out).
+        ``code`` is :attr:`wire_code` (never empty); ``details`` is left out when empty,
+        ``request_id`` and ``doc_url`` when unknown; the metadata fields follow the envelope
+        fields (a metadata key that names an envelope field is left out).
         """
-        error: dict[str, Any] = {"code": str(self.code), "message": self.message}
+        error: dict[str, Any] = {"code": self.wire_code, "message": self.message}
         if self.details:
             error["details"] = [dict(detail) for detail in self.details]
         if self.request_id is not None:
@@ -265,7 +360,7 @@ class ApiError(Exception):
         """
         if self.details:
             return _dumps(self.to_response())
-        code = self.code
+        code = self.code or self.wire_code
         try:
             parts = [_HEADS.get(code) or _head(code), encode_basestring(self.message)]
             request_id = self.request_id
@@ -290,7 +385,7 @@ class ApiError(Exception):
         """The error as RFC 9457 ``application/problem+json``.
 
         ``type`` is the code's documentation URL (``about:blank`` when unknown), ``title``
-        the code's title, ``detail`` the message; ``code``, ``request_id``, ``errors``
+        the code's title, ``detail`` the message; ``code`` (:attr:`wire_code`), ``request_id``, ``errors``
         (the field details) and the metadata are extension members.
         """
         problem: dict[str, Any] = {
@@ -298,7 +393,7 @@ class ApiError(Exception):
             "title": self.summary or _phrase(self.status),
             "status": self.status,
             "detail": self.message,
-            "code": str(self.code),
+            "code": self.wire_code,
         }
         if self.request_id is not None:
             problem["request_id"] = self.request_id
@@ -316,6 +411,10 @@ class ApiError(Exception):
 
         Never raises: an unknown code keeps its raw code and fields, and a body that is
         not the standard envelope gives the status's class with the HTTP reason phrase.
+        Each envelope field keeps its type or is dropped: a ``message`` that is not a string
+        gives the class's message, a ``request_id`` that is not a string gives None, a
+        ``doc_url`` that is not a string the class's URL, ``details`` only its objects.
+        JSON text is read as :func:`json.loads` reads it, whether orjson is installed or not.
         """
         root = cls._root_
         error: Any = None
@@ -344,7 +443,11 @@ class ApiError(Exception):
             message = klass.default_message
         details = pop("details", None)
         request_id = pop("request_id", None)
+        if type(request_id) is not str:
+            request_id = None
         doc_url = pop("doc_url", klass.doc_url)
+        if type(doc_url) is not str:
+            doc_url = klass.doc_url
         pop("status", None)
         instance = klass.__new__(klass, message)  # sets ``args``; ``__init__`` is not run
         instance.message = message
@@ -427,6 +530,19 @@ class ApiError(Exception):
                 cls._by_status_[known] = next(iter(classes)) if len(classes) == 1 else cls
             cls._by_status_.setdefault(0, cls)
         return cls._by_status_.get(status, cls)
+
+
+def _code_for_status(cls: type[ApiError], status: int) -> str:
+    """The code a body names for an error of ``cls`` without one (see :attr:`ApiError.wire_code`)."""
+    catalog = cls.catalog
+    if catalog is not None:
+        try:
+            code = str(catalog.http_error_class(status).code)
+        except LookupError:  # the catalog names no code for framework errors
+            code = ""
+        if code:
+            return code
+    return f"http_{status}"
 
 
 def _make_root(cls: type[ApiError]) -> None:
