@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import re
@@ -10,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI, Query
+from fastapi import FastAPI, HTTPException, Query
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field
@@ -22,6 +23,7 @@ from starlette.routing import Route
 import partner_invoicing_errors
 from errcat.integrations.fastapi import (
     PROBLEM_JSON,
+    UNREADABLE_BODY,
     current_request_id,
     error_responses,
     install,
@@ -30,17 +32,23 @@ from errcat.integrations.fastapi import (
     validation_details,
 )
 from partner_invoicing_errors import (
+    ApiError,
     AuthenticationError,
     ErrorResponse,
     InternalError,
     InvalidToken,
     InvoiceNotFound,
+    MethodNotAllowed,
     PermissionDenied,
     RateLimitExceeded,
+    RequestTooLarge,
+    RouteNotFound,
     ServiceUnavailable,
+    ValidationFailed,
 )
 
 GENERATED_ID = re.compile(r"req_[0-9a-f]{32}")
+SECRET = "s3cr3t-T0KEN-value"
 DOCS = "https://docs.invoicing.example.com/errors/codes/"
 HOSTILE = [
     "'\"''' \"\"\" \\ \\n \n {{ 7*7 }} </script><script>alert(1)</script>",
@@ -89,6 +97,17 @@ def make_app() -> FastAPI:
     @app.get("/whoami")
     async def whoami() -> dict[str, str | None]:
         return {"request_id": current_request_id()}
+
+    @app.get("/http/{status}")
+    async def http_error(status: int) -> dict[str, str]:
+        headers = {401: {"WWW-Authenticate": 'Bearer realm="invoices"'}, 307: {"Location": "/elsewhere"}}.get(
+            status
+        )
+        raise HTTPException(status_code=status, detail=f"internal detail, token={SECRET}", headers=headers)
+
+    @app.get("/leak")
+    async def leak() -> dict[str, str]:
+        raise ConnectionError("cannot reach postgres://app:S3CR3T-pw@db.internal/app with api_key=S3CR3T-key")
 
     install(app, errors=partner_invoicing_errors)
     return app
@@ -217,7 +236,12 @@ def test_an_unhandled_exception_is_the_catalogs_500_and_goes_to_the_log(
     }
     [record] = [r for r in caplog.records if r.name == "errcat.integrations.fastapi"]
     assert record.levelno == logging.ERROR
-    assert record.exc_info is not None and record.exc_info[0] in (RuntimeError, KeyError)
+    # the traceback is logged formatted and redacted; no exc_info is left for a formatter to print raw
+    assert record.exc_info is None and record.exc_text is not None
+    name = "RuntimeError" if path == "/boom" else "KeyError"
+    assert f"\n{name}: " in record.exc_text
+    assert record.getMessage() == f"unhandled {name} in GET {path} (request_id={request_id})"
+    assert record.pathname.endswith("fastapi.py")
     assert record.errcat == {  # type: ignore[attr-defined]
         "code": "internal_error",
         "status": 500,
@@ -369,11 +393,341 @@ def test_validation_details_paths() -> None:
     ]
 
 
-def test_unknown_routes_keep_the_frameworks_answer_with_a_request_id(server: Any) -> None:
-    response = httpx.get(server.url + "/nowhere")
-    assert response.status_code == 404
-    assert response.json() == {"detail": "Not Found"}
-    assert GENERATED_ID.fullmatch(response.headers["x-request-id"])
+# --- the framework's own errors ---------------------------------------------------------------
+
+
+def body_of(response: httpx.Response) -> dict[str, Any]:
+    """The error in ``response`` in the standard shape, whichever media type was sent."""
+    body: dict[str, Any] = response.json()
+    return body["error"] if response.headers["content-type"] == "application/json" else body
+
+
+# method, path, expected status, expected class, metadata, headers the response must carry
+FRAMEWORK_ERRORS: list[tuple[str, str, int, type[ApiError], dict[str, Any], dict[str, str]]] = [
+    ("GET", "/nowhere", 404, RouteNotFound, {}, {}),
+    ("DELETE", "/invoices/inv_1", 405, MethodNotAllowed, {"allowed_methods": "GET"}, {"allow": "GET"}),
+    ("GET", "/http/404", 404, RouteNotFound, {}, {}),
+    ("GET", "/http/413", 413, RequestTooLarge, {}, {}),
+    # statuses the catalog names no code for: its request_validation code (a 4xx), unhandled_exception (a 5xx)
+    ("GET", "/http/403", 400, ValidationFailed, {}, {}),
+    ("GET", "/http/401", 400, ValidationFailed, {}, {"www-authenticate": 'Bearer realm="invoices"'}),
+    ("GET", "/http/503", 500, InternalError, {}, {}),
+]
+
+
+@pytest.mark.parametrize("accept", ["application/json", PROBLEM_JSON])
+def test_the_frameworks_own_errors_come_out_in_the_catalogs_shape(
+    server: Any, accept: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="errcat.integrations.fastapi"):
+        responses = [
+            httpx.request(method, server.url + path, headers={"Accept": accept})
+            for method, path, *_ in FRAMEWORK_ERRORS
+        ]
+    records = [r for r in caplog.records if r.name == "errcat.integrations.fastapi"]
+    assert len(records) == len(FRAMEWORK_ERRORS)  # each answer logged once
+    for response, record, (_, path, status, klass, metadata, headers) in zip(
+        responses, records, FRAMEWORK_ERRORS, strict=True
+    ):
+        request_id = response.headers["x-request-id"]
+        assert response.status_code == status, path
+        assert response.headers["content-type"] == accept
+        assert response.headers["x-content-type-options"] == "nosniff"
+        expected = klass(request_id=request_id, **metadata)
+        assert response.json() == (
+            expected.to_response() if accept == "application/json" else expected.to_problem()
+        )
+        for name, value in headers.items():
+            assert response.headers[name] == value
+        assert SECRET not in response.text and "internal detail" not in response.text  # the detail stays out
+        assert record.errcat["code"] == str(klass.code) and record.errcat["request_id"] == request_id  # type: ignore[attr-defined]
+        assert record.levelno == (logging.ERROR if status >= 500 else logging.WARNING)
+        assert SECRET not in record.getMessage() and SECRET not in json.dumps(record.errcat)  # type: ignore[attr-defined]
+    forbidden = records[FRAMEWORK_ERRORS.index(next(e for e in FRAMEWORK_ERRORS if e[1] == "/http/403"))]
+    assert forbidden.errcat["http_status"] == 403  # type: ignore[attr-defined]
+    assert forbidden.errcat["http_detail"] == "internal detail, token=[REDACTED]"  # type: ignore[attr-defined]
+    assert "http_status" not in records[0].errcat and "http_detail" not in records[0].errcat  # type: ignore[attr-defined]
+
+
+def test_a_framework_400_is_the_validation_code_with_a_fixed_detail(server: Any) -> None:
+    response = httpx.get(server.url + "/http/400")
+    assert response.status_code == 400
+    assert body_of(response)["details"] == [UNREADABLE_BODY]
+    assert "internal detail" not in response.text
+
+
+def test_a_framework_status_below_400_is_not_an_error(server: Any) -> None:
+    not_modified = httpx.get(server.url + "/http/304")
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    assert GENERATED_ID.fullmatch(not_modified.headers["x-request-id"])
+    redirect = httpx.get(server.url + "/http/307")
+    assert redirect.status_code == 307 and redirect.headers["location"] == "/elsewhere"
+    assert redirect.content == b"" and "internal detail" not in redirect.text
+
+
+@pytest.mark.parametrize(
+    ("content_length", "status"), [(b"9" * 5000, 413), (b"1025", 413), (b"1024", 200), (b"abc", 200)]
+)
+def test_the_limit_reads_the_content_length_as_sent(content_length: bytes, status: int) -> None:
+    """The middleware called as an ASGI app: a Content-Length of thousands of digits is over any limit."""
+    import asyncio
+
+    from starlette.applications import Starlette
+
+    async def echo(request: Request) -> JSONResponse:
+        return JSONResponse({"received": len(await request.body())})
+
+    app = Starlette(routes=[Route("/", echo, methods=["POST"])])
+    install(app, errors=partner_invoicing_errors, max_body_bytes=1024)
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/",
+        "raw_path": b"/",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"test"), (b"content-length", content_length)],
+        "server": ("127.0.0.1", 80),
+        "client": ("127.0.0.1", 1234),
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"x" * 10, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    logging.getLogger("errcat.integrations.fastapi").disabled = True
+    try:
+        asyncio.run(app(scope, receive, send))
+    finally:
+        logging.getLogger("errcat.integrations.fastapi").disabled = False
+    assert sent[0]["status"] == status
+    if status == 413:
+        assert json.loads(sent[1]["body"])["error"]["max_bytes"] == 1024
+
+
+def test_errors_raised_by_the_apps_own_middleware(live_server: Callable[[object], Any]) -> None:
+    """An error raised outside the exception handlers (in the app's own middleware) is answered alike."""
+    app = FastAPI()
+
+    @app.middleware("http")
+    async def gate(request: Request, call_next: Callable[[Request], Any]) -> Any:
+        if request.url.path == "/gate/http":
+            raise HTTPException(status_code=404, detail=f"token={SECRET}")
+        if request.url.path == "/gate/api":
+            raise PermissionDenied("The gate is closed.", business_id="biz_1")
+        return await call_next(request)
+
+    install(app, errors=partner_invoicing_errors)
+    logging.getLogger("errcat.integrations.fastapi").disabled = True
+    try:
+        with live_server(app) as running:
+            http_error = httpx.get(running.url + "/gate/http", headers={"Accept": PROBLEM_JSON})
+            api_error = httpx.get(running.url + "/gate/api")
+    finally:
+        logging.getLogger("errcat.integrations.fastapi").disabled = False
+    assert http_error.status_code == 404 and http_error.headers["content-type"] == PROBLEM_JSON
+    assert http_error.json()["code"] == "route_not_found" and SECRET not in http_error.text
+    assert api_error.status_code == 403
+    assert (
+        api_error.json()["error"]
+        == PermissionDenied(
+            "The gate is closed.", business_id="biz_1", request_id=api_error.headers["x-request-id"]
+        ).to_response()["error"]
+    )
+
+
+# --- logging ------------------------------------------------------------------------------------
+
+
+def test_handled_errors_are_logged_with_the_responses_request_id(
+    server: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="errcat.integrations.fastapi"):
+        given_id = httpx.get(server.url + "/invoices/inv_1", headers={"X-Request-ID": "client-7"})
+        generated = httpx.get(server.url + "/invoices/inv_1")
+        invalid = httpx.post(server.url + "/invoices", json={"amount": 0, "due_date": "x"})
+    records = [r for r in caplog.records if r.name == "errcat.integrations.fastapi"]
+    assert [r.errcat["request_id"] for r in records] == [  # type: ignore[attr-defined]
+        "client-7",
+        generated.headers["x-request-id"],
+        invalid.headers["x-request-id"],
+    ]
+    assert given_id.json()["error"]["request_id"] == "client-7"
+    validation = records[2]
+    assert validation.levelno == logging.WARNING  # the catalog's client_error level
+    assert validation.errcat["code"] == "validation_error" and validation.errcat["status"] == 400  # type: ignore[attr-defined]
+    assert [d["field"] for d in validation.errcat["details"]] == ["amount", "due_date"]  # type: ignore[attr-defined]
+    assert f"request_id={invalid.headers['x-request-id']}" in validation.getMessage()
+    assert all(r.pathname.endswith("fastapi.py") for r in records)  # the record names errcat's handler
+
+
+def test_the_unhandled_error_log_redacts_the_exception_and_its_traceback(
+    server: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="errcat.integrations.fastapi"):
+        response = httpx.get(server.url + "/leak")
+    assert response.status_code == 500 and "S3CR3T" not in response.text
+    [record] = [r for r in caplog.records if r.name == "errcat.integrations.fastapi"]
+    printed = logging.Formatter("%(message)s").format(record)
+    for text in (caplog.text, printed):
+        assert "S3CR3T" not in text
+        assert (
+            "ConnectionError: cannot reach postgres://[REDACTED]@db.internal/app with api_key=[REDACTED]"
+            in text
+        )
+        assert "Traceback (most recent call last)" in text and "in leak" in text
+
+
+# --- the body-size limit ----------------------------------------------------------------------------
+
+LIMIT = 1024
+
+
+class Note(BaseModel):
+    text: str
+
+
+def make_limited_app() -> FastAPI:
+    app = FastAPI()
+    app.state.entered = 0
+
+    @app.post("/notes")
+    async def create_note(note: Note) -> dict[str, int]:
+        return {"length": len(note.text)}
+
+    @app.post("/upload")
+    async def upload(request: Request) -> dict[str, int]:
+        request.app.state.entered += 1
+        received = 0
+        async for chunk in request.stream():
+            received += len(chunk)
+        return {"received": received}
+
+    @app.get("/ping")
+    async def ping() -> dict[str, str]:
+        return {"ok": "yes"}
+
+    install(app, errors=partner_invoicing_errors, max_body_bytes=LIMIT)
+    return app
+
+
+def _chunks(total: int, size: int = 100) -> Iterator[bytes]:
+    while total > 0:
+        yield b"x" * min(size, total)
+        total -= size
+
+
+def test_a_body_over_the_limit_is_the_catalogs_413(
+    live_server: Callable[[object], Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_limited_app()
+    with live_server(app) as running, httpx.Client(base_url=running.url) as client:
+        with caplog.at_level(logging.WARNING, logger="errcat.integrations.fastapi"):
+            declared = client.post("/upload", content=b"x" * (LIMIT + 1))
+            entered_after_declared = app.state.entered
+            streamed = client.post("/upload", content=_chunks(LIMIT * 8))
+            json_streamed = client.post(
+                "/notes", content=_chunks(LIMIT * 3), headers={"Content-Type": "application/json"}
+            )
+            problem = client.post(
+                "/notes",
+                json={"text": "a" * LIMIT},
+                headers={"Accept": PROBLEM_JSON, "X-Request-ID": "big-1"},
+            )
+        at_limit = client.post("/upload", content=b"x" * LIMIT)
+        streamed_at_limit = client.post("/upload", content=_chunks(LIMIT))
+        small = client.post("/notes", json={"text": "hello"})
+        after = client.get("/ping")  # the same connection goes on serving
+    assert entered_after_declared == 0  # refused on its Content-Length, before the app ran
+    assert app.state.entered == 3  # the streamed bodies reached the app, which stopped reading at the limit
+    for response in (declared, streamed, json_streamed):
+        assert response.status_code == 413
+        assert response.headers["content-type"] == "application/json"
+        assert (
+            response.json()
+            == RequestTooLarge(max_bytes=LIMIT, request_id=response.headers["x-request-id"]).to_response()
+        )
+    assert problem.status_code == 413 and problem.headers["content-type"] == PROBLEM_JSON
+    assert problem.json() == RequestTooLarge(max_bytes=LIMIT, request_id="big-1").to_problem()
+    assert at_limit.json() == {"received": LIMIT} and streamed_at_limit.json() == {"received": LIMIT}
+    assert small.json() == {"length": 5} and after.json() == {"ok": "yes"}
+    records = [r for r in caplog.records if r.name == "errcat.integrations.fastapi"]
+    assert [r.errcat["code"] for r in records] == ["request_too_large"] * 4  # type: ignore[attr-defined]
+    assert all(r.errcat["metadata"] == {"max_bytes": LIMIT} for r in records)  # type: ignore[attr-defined]
+
+
+def test_the_limit_is_documented_on_operations_that_take_a_body() -> None:
+    document = make_limited_app().openapi()
+    notes = document["paths"]["/notes"]["post"]["responses"]
+    assert sorted(notes) == ["200", "400", "413", "500"]
+    example = notes["413"]["content"]["application/json"]["examples"]["request_too_large"]["value"]
+    assert example["error"]["max_bytes"] == LIMIT
+    assert "413" not in document["paths"]["/ping"]["get"]["responses"]
+    assert (
+        "413" not in document["paths"]["/upload"]["post"]["responses"]
+    )  # it reads the raw stream: no body documented
+
+
+@pytest.mark.parametrize("limit", [-1, True, 1.5, "1024"])
+def test_install_refuses_a_limit_that_is_not_a_number_of_bytes(limit: Any) -> None:
+    with pytest.raises(ValueError, match="max_body_bytes must be a whole number of bytes"):
+        install(FastAPI(), errors=partner_invoicing_errors, max_body_bytes=limit)
+
+
+# --- another catalog ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipping_errors(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The Parcel Shipping API's generated package (tests/catalogs/good/shipping.yaml)."""
+    from tests.builders import CATALOGS, generate_package
+
+    from errcat.toolchain.load import load_bytes
+
+    catalog = load_bytes((CATALOGS / "good" / "shipping.yaml").read_bytes(), "shipping.yaml").catalog
+    assert catalog is not None
+    package, _ = generate_package(catalog, tmp_path_factory.mktemp("shipping"), "shipping_server_errors")
+    return importlib.import_module(package)
+
+
+def test_a_service_answers_and_logs_with_its_own_catalog(
+    shipping_errors: Any, live_server: Callable[[object], Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    app = FastAPI()
+
+    @app.get("/parcels/{tracking_number}")
+    async def parcel(tracking_number: str) -> dict[str, str]:
+        raise RuntimeError("carrier refused x-shipper-key: Kq81-zz19-shp")
+
+    install(app, errors=shipping_errors, max_body_bytes=16)
+    with caplog.at_level(logging.DEBUG, logger="errcat.integrations.fastapi"):
+        with live_server(app) as running:
+            unknown = httpx.get(running.url + "/nowhere")
+            wrong = httpx.delete(running.url + "/parcels/1Z999")
+            too_large = httpx.post(running.url + "/parcels/1Z999", content=b"x" * 17)
+            crash = httpx.get(running.url + "/parcels/1Z999")
+    docs = "https://errors.shipping.example.net/v2/codes/"
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "no_such_endpoint")
+    assert unknown.json()["error"]["doc_url"] == docs + "no_such_endpoint/"
+    assert (wrong.status_code, wrong.json()["error"]["code"]) == (405, "wrong_method")
+    assert (
+        wrong.headers["allow"] == "GET" and "allowed_methods" not in wrong.json()["error"]
+    )  # not declared here
+    # no code for 413 in this catalog: its request_validation code, with that code's status
+    assert (too_large.status_code, too_large.json()["error"]["code"]) == (422, "invalid_shipment")
+    assert (crash.status_code, crash.json()["error"]["code"]) == (500, "internal_failure")
+    records = [r for r in caplog.records if r.name == "errcat.integrations.fastapi"]
+    assert [r.levelno for r in records] == [logging.INFO] * 3 + [
+        logging.ERROR
+    ]  # its client_error level is info
+    assert "Kq81-zz19-shp" not in caplog.text  # x-shipper-key is a key of this catalog only
+    assert "x-shipper-key: [REDACTED]" in caplog.text
 
 
 # --- OpenAPI ----------------------------------------------------------------------------------
@@ -450,9 +804,15 @@ def test_a_starlette_app(live_server: Callable[[object], Any]) -> None:
             ok = httpx.get(running.url + "/", headers={"X-Request-ID": "s-1"})
             api = httpx.get(running.url + "/", params={"fail": "api"})
             crash = httpx.get(running.url + "/", params={"fail": "crash"})
+            unknown = httpx.get(running.url + "/nowhere", headers={"Accept": PROBLEM_JSON})
+            wrong = httpx.post(running.url + "/")
     finally:
         logging.getLogger("errcat.integrations.fastapi").disabled = False
     assert ok.json() == {"request_id": "s-1"} and ok.headers["x-request-id"] == "s-1"
     assert api.status_code == 401 and api.json()["error"]["code"] == "invalid_token"
     assert crash.status_code == 500 and crash.json()["error"]["code"] == "internal_error"
     assert "hidden" not in crash.text
+    assert unknown.status_code == 404 and unknown.headers["content-type"] == PROBLEM_JSON
+    assert unknown.json()["code"] == "route_not_found"
+    assert wrong.status_code == 405 and wrong.json()["error"]["allowed_methods"] == wrong.headers["allow"]
+    assert set(wrong.headers["allow"].split(", ")) == {"GET", "HEAD"}

@@ -18,13 +18,28 @@ What :func:`install` registers, outermost first::
     RequestIdMiddleware      every HTTP request gets a request id: the client's X-Request-ID
      |                       when it is safe (at most 128 of A-Z a-z 0-9 . _ : -), else a new
      |                       one; it is echoed in the response header and put in every error
-     |                       body. An exception nothing handled becomes the catalog's
-     |                       unhandled_exception code (a 500) with its generic message; the
-     |                       exception and its traceback go to the log, never to the client.
+     |                       body. With ``max_body_bytes``, a body over the limit is answered
+     |                       with the catalog's code for 413 (``max_bytes`` in its metadata):
+     |                       on its Content-Length before the app runs, else as soon as a
+     |                       streamed body grows past it. An exception nothing handled
+     |                       becomes the catalog's unhandled_exception code (a 500) with its
+     |                       generic message; the exception and its traceback go to the log,
+     |                       redacted, never to the client.
      +-- ApiError handler     the standard body (``ApiError.to_response()``), or RFC 9457
      |                       ``application/problem+json`` (``to_problem()``) when the Accept
      |                       header prefers it; the error's status; ``Retry-After`` from the
      |                       error's ``retry_after`` or the code's ``retry_after_seconds``.
+     +-- HTTPException handler (Starlette's and FastAPI's, the router's 404 and 405 among them)
+     |                       the catalog's code for the status
+     |                       (``ErrorCatalog.http_error_class``: a ``server.http_errors`` code,
+     |                       else the request_validation code for a 4xx and the
+     |                       unhandled_exception code for a 5xx), rendered like an ApiError,
+     |                       with the exception's headers (``Allow`` listing every method the
+     |                       path takes, ``WWW-Authenticate``); a code that declares
+     |                       ``allowed_methods`` or ``max_bytes`` gets them. The exception's
+     |                       detail is text written for a developer, so it goes to the log,
+     |                       not to the client; a status below 400 keeps the framework's
+     |                       empty answer.
      +-- RequestValidationError handler (FastAPI)
                              the catalog's request_validation code (a 400) with one
                              ``details[]`` entry per field:
@@ -32,16 +47,24 @@ What :func:`install` registers, outermost first::
                              prefix), ``code`` (pydantic's error type) and ``message``; never
                              the rejected input.
 
-and, for a FastAPI app, a post-step on its OpenAPI document: FastAPI's default 422
-response (which this service never sends) becomes the catalog's validation response,
-every operation documents the catalog's unhandled-error response, and
+An ``ApiError`` or ``HTTPException`` raised outside the handlers (by the app's own
+middleware) reaches the middleware, which answers it the same way. Every error is
+logged once (:func:`errcat.runtime.logging.log_error`) at the catalog's level, with the
+response's request id and the catalog's redaction keys; validation failures too.
+
+For a FastAPI app, :func:`install` also adds a post-step on its OpenAPI document:
+FastAPI's default 422 response (which this service never sends) becomes the catalog's
+validation response, every operation documents the catalog's unhandled-error response
+(and, with a body limit, every operation that takes a body its 413), and
 :func:`error_responses` documents a route's own codes with the generated pydantic
 ``ErrorResponse`` model and an example per code. The codes come from the catalog's
 ``server`` section: :func:`install` refuses a package whose catalog names none.
 
 Every body is JSON written by the standard library's encoder, so text from an error
 (a message, a metadata value) is data and cannot change the document's structure;
-error responses also carry ``X-Content-Type-Options: nosniff``.
+error responses also carry ``X-Content-Type-Options: nosniff``. Responses the app's own
+middleware writes itself (a CORS or trusted-host refusal) and errors the server answers
+before the app runs (a malformed request line) are theirs, not errcat's.
 
 Needs ``errcat[fastapi]`` (Starlette; FastAPI and pydantic for the validation handler
 and :func:`error_responses`).
@@ -52,15 +75,17 @@ from __future__ import annotations
 import logging
 import math
 import re
+import sys
 import uuid
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from contextvars import ContextVar
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from errcat.runtime.catalog import ErrorCatalog, catalog_of
@@ -72,6 +97,8 @@ if TYPE_CHECKING:
 __all__ = [
     "PROBLEM_JSON",
     "REQUEST_ID_HEADER",
+    "UNREADABLE_BODY",
+    "RequestBodyTooLarge",
     "RequestIdMiddleware",
     "current_request_id",
     "error_response",
@@ -128,8 +155,29 @@ def request_id_of(request: Request) -> str:
     return request_id
 
 
+class RequestBodyTooLarge(HTTPException):
+    """The request body grew past the limit of :func:`install`'s ``max_body_bytes`` (a 413).
+
+    Raised from ``receive()`` while the app reads a body sent without a
+    ``Content-Length`` (or with a false one); FastAPI and Starlette pass it, like any
+    ``HTTPException``, to the handler, which answers with the catalog's code for 413.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(status_code=413)
+        self.max_bytes = max_bytes
+
+
 class RequestIdMiddleware:
-    """ASGI middleware: a request id for every request; the catalog's unhandled-error code for exceptions."""
+    """ASGI middleware: a request id for every request, the body-size limit, the last word on errors.
+
+    An ``ApiError`` or ``HTTPException`` that reaches it (raised by the app's own
+    middleware, outside the exception handlers) is answered as the handlers answer it;
+    any other exception becomes the catalog's unhandled-error code, its redacted
+    traceback logged. With ``max_body_bytes``, a request whose ``Content-Length`` is
+    larger is answered with the catalog's code for 413 before the app runs, and a body
+    that grows larger while the app reads it raises :class:`RequestBodyTooLarge`.
+    """
 
     def __init__(
         self,
@@ -139,12 +187,14 @@ class RequestIdMiddleware:
         header: str = REQUEST_ID_HEADER,
         generate: Callable[[], str] = new_request_id,
         logger: logging.Logger | None = None,
+        max_body_bytes: int | None = None,
     ) -> None:
         self.app = app
-        self.unhandled = catalog_of(errors).error_class("unhandled_exception")
+        self.responder = _Responder(catalog_of(errors), logger or _log)
         self.header = header
         self.generate = generate
-        self.logger = logger or _log
+        self.logger = self.responder.logger
+        self.max_body_bytes = _body_limit(max_body_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -163,31 +213,63 @@ class RequestIdMiddleware:
 
         token = _REQUEST_ID.set(request_id)
         try:
+            limit = self.max_body_bytes
+            if limit is not None:
+                declared = _content_length(scope)
+                if declared is not None and declared > limit:  # refused before the app reads a byte
+                    response = self.responder.http_error(Request(scope), RequestBodyTooLarge(limit))
+                    await response(scope, receive, send_with_id)
+                    return
+                receive = _limited(receive, limit)
             await self.app(scope, receive, send_with_id)
         except Exception as exc:
-            request = Request(scope)
-            self.logger.exception(
-                "unhandled %s in %s %s (request_id=%s)",
-                type(exc).__name__,
-                request.method,
-                request.url.path,
-                request_id,
-                extra={
-                    "errcat": {
-                        "code": str(self.unhandled.code),
-                        "status": 500,
-                        "request_id": request_id,
-                        "method": request.method,
-                        "path": request.url.path,
-                    }
-                },
-            )
             if started:  # the response is on its way: nothing can replace it
+                self.responder.log_unhandled(Request(scope), exc, request_id)
                 raise
-            response = error_response(self.unhandled(), request)
+            request = Request(scope)
+            if isinstance(exc, ApiError):
+                response = self.responder.api_error(request, exc)
+            elif isinstance(exc, HTTPException):
+                response = self.responder.http_error(request, exc)
+            else:
+                self.responder.log_unhandled(request, exc, request_id)
+                response = error_response(self.responder.unhandled(), request)
             await response(scope, receive, send_with_id)
         finally:
             _REQUEST_ID.reset(token)
+
+
+def _body_limit(max_body_bytes: int | None) -> int | None:
+    if max_body_bytes is None:
+        return None
+    if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int) or max_body_bytes < 0:
+        raise ValueError(f"max_body_bytes must be a whole number of bytes, 0 or more; got {max_body_bytes!r}")
+    return max_body_bytes
+
+
+def _content_length(scope: Scope) -> int | None:
+    """The request's ``Content-Length``, when it is one plain number (a huge one counts as huge)."""
+    value = Headers(scope=scope).get("content-length")
+    digits = value.strip() if value is not None else ""
+    if not digits.isascii() or not digits.isdigit():
+        return None
+    return int(digits) if len(digits) <= 18 else sys.maxsize  # int() refuses thousands of digits
+
+
+def _limited(receive: Receive, limit: int) -> Receive:
+    """``receive`` that raises :class:`RequestBodyTooLarge` once the body has grown past ``limit``."""
+    received = 0
+
+    async def receive_within_limit() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise RequestBodyTooLarge(limit)
+        return message
+
+    return receive_within_limit
 
 
 # --- rendering ---------------------------------------------------------------------------------
@@ -241,24 +323,47 @@ def _retry_after(error: ApiError) -> str | None:
     return str(max(0, math.ceil(seconds)))
 
 
-def error_response(error: ApiError, request: Request) -> Response:
+# Headers of a framework error that errcat's response sets itself, or that describe a body it replaces.
+_OWN_HEADERS = frozenset(
+    {
+        "content-length",
+        "content-type",
+        "content-encoding",
+        "transfer-encoding",
+        "x-content-type-options",
+        REQUEST_ID_HEADER.lower(),
+    }
+)
+
+
+def _answered(error: ApiError, request: Request) -> ApiError:
+    """A copy of ``error`` that carries the request's id (the error itself is not modified)."""
+    answered = _copy(error)
+    answered.request_id = request_id_of(request)
+    return answered
+
+
+def error_response(
+    error: ApiError, request: Request, *, headers: Mapping[str, str] | None = None
+) -> Response:
     """The response for ``error`` in answer to ``request``: JSON or problem+json, with its headers.
 
     The body carries the request's id (whatever ``error.request_id`` says); the error
-    object itself is not modified.
+    object itself is not modified. ``headers`` are added (``Allow``, ``WWW-Authenticate``,
+    ...), except those the response sets itself (its content type, length, request id).
     """
     request_id = request_id_of(request)
-    answered = _copy(error)
-    answered.request_id = request_id
+    answered = _answered(error, request)
     if prefers_problem(request.headers.get("accept")):
         body, media_type = answered.to_problem(), PROBLEM_JSON
     else:
         body, media_type = answered.to_response(), "application/json"
-    headers = {REQUEST_ID_HEADER: request_id, "X-Content-Type-Options": "nosniff"}
+    sent = {name: value for name, value in (headers or {}).items() if name.lower() not in _OWN_HEADERS}
+    sent |= {REQUEST_ID_HEADER: request_id, "X-Content-Type-Options": "nosniff"}
     retry_after = _retry_after(error)
     if retry_after is not None:
-        headers["Retry-After"] = retry_after
-    return JSONResponse(body, status_code=error.status, headers=headers, media_type=media_type)
+        sent["Retry-After"] = retry_after
+    return JSONResponse(body, status_code=error.status, headers=sent, media_type=media_type)
 
 
 def validation_details(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
@@ -281,45 +386,183 @@ def validation_details(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, st
     return list(details.values())
 
 
-def _handlers(catalog: ErrorCatalog) -> dict[Any, Callable[[Request, Exception], Any]]:
-    """The exception handlers for one catalog: its validation code, its logging guidance."""
-    invalid = catalog.error_class("request_validation")
+#: The one ``details[]`` entry of a framework 400 (a body it could not parse): fixed text, never its detail.
+UNREADABLE_BODY = {
+    "field": "body",
+    "code": "body_unreadable",
+    "message": "The request body could not be read.",
+}
 
-    async def api_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ApiError)
+
+class _Responder:
+    """How one catalog answers every error a service meets, and how each is logged.
+
+    Every answer is logged once through :func:`errcat.runtime.logging.log_error`, at the
+    catalog's level, with the response's request id and the catalog's redaction keys.
+    """
+
+    def __init__(self, catalog: ErrorCatalog, logger: logging.Logger) -> None:
+        self.catalog = catalog
+        self.logger = logger
+        self.invalid = catalog.error_class("request_validation")
+        self.unhandled = catalog.error_class("unhandled_exception")
+
+    def api_error(
+        self,
+        request: Request,
+        error: ApiError,
+        headers: Mapping[str, str] | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> Response:
         from errcat.runtime.logging import log_error
 
-        log_error(_log, exc, errors=catalog, method=request.method, url=str(request.url.path))
-        return error_response(exc, request)
+        answered = _answered(error, request)
+        log_error(
+            self.logger,
+            answered,
+            errors=self.catalog,
+            method=request.method,
+            url=request.url.path,
+            context=context,
+        )
+        return error_response(answered, request, headers=headers)
 
-    async def validation_error(request: Request, exc: Exception) -> Response:
-        errors = exc.errors() if hasattr(exc, "errors") else ()
-        return error_response(invalid(details=validation_details(errors)), request)
+    def validation_error(self, request: Request, exc: Exception) -> Response:
+        errors = exc.errors() if callable(getattr(exc, "errors", None)) else ()  # type: ignore[attr-defined]
+        return self.api_error(request, self.invalid(details=validation_details(errors)))
 
-    async def http_exception(request: Request, exc: Exception) -> Response:
-        """A framework 400 (a body it could not parse) becomes the validation code; other statuses stay."""
-        assert isinstance(exc, HTTPException)
-        if exc.status_code == 400:
-            detail = {"field": "body", "code": "json_invalid", "message": str(exc.detail)}
-            return error_response(invalid(details=[detail]), request)
+    def http_error(self, request: Request, exc: HTTPException) -> Response:
+        """The catalog's code for a framework ``HTTPException``, with its headers; never its detail.
+
+        The code is ``ErrorCatalog.http_error_class(status)`` (whose status the response
+        has); a status below 400 is not an error: an empty response with the exception's
+        headers (a redirect's ``Location``), as the framework sends a 204 or 304. The
+        detail is text the app or the framework wrote for a developer, so it goes to the
+        log (redacted), not to the client: the message is the catalog's.
+        """
+        status = exc.status_code
+        if status < 400:
+            return Response(status_code=status, headers=exc.headers)
+        klass = self.catalog.http_error_class(status)
+        declared = _metadata_keys(klass)
+        metadata: dict[str, Any] = {}
+        headers = dict(exc.headers or {})
+        allowed = next((value for name, value in headers.items() if name.lower() == "allow"), None)
+        if status == 405 and allowed is not None:
+            # the router names the methods of the first route that matched the path; the path may take more
+            allowed = _allowed_methods(request, allowed)
+            headers = {name: value for name, value in headers.items() if name.lower() != "allow"}
+            headers["Allow"] = allowed
+        if "allowed_methods" in declared and allowed:
+            metadata["allowed_methods"] = allowed
+        if "max_bytes" in declared and isinstance(exc, RequestBodyTooLarge):
+            metadata["max_bytes"] = exc.max_bytes
+        details = [dict(UNREADABLE_BODY)] if status == 400 and klass is self.invalid else []
+        context: dict[str, Any] = {}
+        if klass.status != status:
+            context["http_status"] = status
+        if exc.detail != _phrase(status):
+            context["http_detail"] = exc.detail
+        error = klass(details=details, **metadata)
+        return self.api_error(request, error, headers=headers, context=context or None)
+
+    def log_unhandled(self, request: Request, exc: Exception, request_id: str) -> None:
+        """Log an exception nothing handled: its traceback redacted, never its ``exc_info``."""
+        from errcat.runtime.logging import log_exception
+
+        log_exception(
+            self.logger,
+            exc,
+            "unhandled %s in %s %s (request_id=%s)",
+            type(exc).__name__,
+            request.method,
+            request.url.path,
+            request_id,
+            errors=self.catalog,
+            extra={
+                "errcat": {
+                    "code": str(self.unhandled.code),
+                    "status": self.unhandled.status,
+                    "request_id": request_id,
+                    "method": request.method,
+                    "path": request.url.path,
+                }
+            },
+        )
+
+    def handlers(self) -> dict[Any, Callable[[Request, Exception], Any]]:
+        """The exception handlers to register on an app."""
+
+        async def api_error(request: Request, exc: Exception) -> Response:
+            assert isinstance(exc, ApiError)
+            return self.api_error(request, exc)
+
+        async def http_exception(request: Request, exc: Exception) -> Response:
+            assert isinstance(exc, HTTPException)
+            return self.http_error(request, exc)
+
+        async def validation_error(request: Request, exc: Exception) -> Response:
+            return self.validation_error(request, exc)
+
+        handlers: dict[Any, Callable[[Request, Exception], Any]] = {
+            ApiError: api_error,
+            HTTPException: http_exception,
+        }
         try:
-            from fastapi.exception_handlers import http_exception_handler
-        except ImportError:  # Starlette alone: its own plain-text rendering
-            if exc.status_code in {204, 304}:
-                return Response(status_code=exc.status_code, headers=exc.headers)
-            return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
-        return await http_exception_handler(request, exc)
-
-    handlers: dict[Any, Callable[[Request, Exception], Any]] = {
-        ApiError: api_error,
-        HTTPException: http_exception,
-    }
-    try:
-        from fastapi.exceptions import RequestValidationError
-    except ImportError:  # a Starlette app without FastAPI installed
+            from fastapi.exceptions import RequestValidationError
+        except ImportError:  # a Starlette app without FastAPI installed
+            return handlers
+        handlers[RequestValidationError] = validation_error
         return handlers
-    handlers[RequestValidationError] = validation_error
-    return handlers
+
+
+# The methods of HTTP (RFC 9110) and PATCH: those a route of the path may take besides the Allow header's.
+_METHODS = ("CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE")
+
+
+def _allowed_methods(request: Request, allow: str) -> str:
+    """The methods some route of the app takes for the request's path, sorted.
+
+    A router answers 405 with the methods of the first route whose path matched; the
+    same path may have other routes (``GET`` and ``POST`` on a collection). Each method
+    is tried on the app's routes (mounted apps are left to the router's answer).
+    """
+    from starlette.routing import Match, Mount
+
+    methods = {method.strip().upper() for method in allow.split(",") if method.strip()}
+    router = getattr(request.scope.get("app"), "router", None)
+    routes = [route for route in getattr(router, "routes", ()) if not isinstance(route, Mount)]
+    for method in set(_METHODS) - methods:
+        scope = {**request.scope, "method": method}
+        for route in routes:
+            try:
+                match, _ = route.matches(scope)
+            except Exception:  # a route that cannot judge this scope takes no part
+                continue
+            if match is Match.FULL:
+                methods.add(method)
+                break
+    return ", ".join(sorted(methods))
+
+
+def _metadata_keys(klass: type[ApiError]) -> tuple[str, ...]:
+    """The metadata fields the catalog declares for the class's code."""
+    keys: tuple[str, ...] = getattr(klass.code, "metadata_keys", ())
+    return keys
+
+
+def _phrase(status: int) -> str | None:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return None
+
+
+def _handlers(
+    catalog: ErrorCatalog, logger: logging.Logger | None = None
+) -> dict[Any, Callable[[Request, Exception], Any]]:
+    """The exception handlers for one catalog: its codes, its logging guidance."""
+    return _Responder(catalog, logger or _log).handlers()
 
 
 # --- wiring -------------------------------------------------------------------------------------
@@ -332,41 +575,57 @@ def install(
     header: str = REQUEST_ID_HEADER,
     generate_request_id: Callable[[], str] = new_request_id,
     logger: logging.Logger | None = None,
+    max_body_bytes: int | None = None,
     document: bool = True,
 ) -> None:
     """Register errcat's middleware and exception handlers on a FastAPI or Starlette ``app``.
 
     ``errors`` is the generated package of the service's catalog: its codes, its
-    ``server`` codes for validation and unhandled errors, its logging guidance. Call it
-    before the app serves its first request and after adding the app's own middleware.
-    ``document=False`` leaves a FastAPI app's OpenAPI document as FastAPI makes it.
+    ``server`` codes for validation, unhandled and framework errors, its logging
+    guidance and redaction keys. Call it before the app serves its first request and
+    after adding the app's own middleware. ``max_body_bytes`` limits every request
+    body (checked against ``Content-Length`` before the app runs, and while the app
+    reads a streamed body), answered with the catalog's code for 413. ``logger`` takes
+    the place of the ``errcat.integrations.fastapi`` logger. ``document=False`` leaves
+    a FastAPI app's OpenAPI document as FastAPI makes it.
     """
     catalog = catalog_of(errors)
     app.add_middleware(
-        RequestIdMiddleware, errors=catalog, header=header, generate=generate_request_id, logger=logger
+        RequestIdMiddleware,
+        errors=catalog,
+        header=header,
+        generate=generate_request_id,
+        logger=logger,
+        max_body_bytes=_body_limit(max_body_bytes),
     )
-    for exception, handler in _handlers(catalog).items():
+    for exception, handler in _handlers(catalog, logger).items():
         app.add_exception_handler(exception, handler)
     if document and callable(getattr(app, "openapi", None)):
-        _document_openapi(app, catalog)
+        _document_openapi(app, catalog, max_body_bytes)
 
 
-def _document_openapi(app: Any, catalog: ErrorCatalog) -> None:
+def _document_openapi(app: Any, catalog: ErrorCatalog, max_body_bytes: int | None = None) -> None:
     make_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema  # type: ignore[no-any-return]
         schema: dict[str, Any] = make_openapi()
-        _add_catalog_errors(schema, catalog)
+        _add_catalog_errors(schema, catalog, max_body_bytes)
         app.openapi_schema = schema
         return schema
 
     app.openapi = openapi
 
 
-def _add_catalog_errors(schema: dict[str, Any], catalog: ErrorCatalog) -> None:
-    """Replace FastAPI's 422 by the catalog's validation response; document its unhandled-error response."""
+def _add_catalog_errors(
+    schema: dict[str, Any], catalog: ErrorCatalog, max_body_bytes: int | None = None
+) -> None:
+    """Replace FastAPI's 422 by the catalog's validation response; document its unhandled-error response.
+
+    With a body-size limit, every operation that takes a body also documents the
+    catalog's code for 413, its ``max_bytes`` in the example.
+    """
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name, definition in _model_schemas(catalog).items():
         components.setdefault(name, definition)
@@ -374,6 +633,14 @@ def _add_catalog_errors(schema: dict[str, Any], catalog: ErrorCatalog) -> None:
     unhandled = catalog.error_class("unhandled_exception")
     bad_request = _as_openapi(error_responses(invalid)[invalid.status])
     server_error = _as_openapi(error_responses(unhandled)[unhandled.status])
+    too_large: tuple[str, dict[str, Any]] | None = None
+    if max_body_bytes is not None:
+        klass = catalog.http_error_class(413)
+        metadata: dict[str, Any] = (
+            {"max_bytes": max_body_bytes} if "max_bytes" in _metadata_keys(klass) else {}
+        )
+        example = klass(**metadata)
+        too_large = str(klass.status), _as_openapi(error_responses(example)[klass.status])
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
             if not isinstance(operation, dict) or "responses" not in operation:
@@ -382,6 +649,8 @@ def _add_catalog_errors(schema: dict[str, Any], catalog: ErrorCatalog) -> None:
             if _is_fastapi_422(responses.get("422")):
                 del responses["422"]
                 responses.setdefault(str(invalid.status), bad_request)
+            if too_large is not None and "requestBody" in operation:
+                responses.setdefault(*too_large)
             responses.setdefault(str(unhandled.status), server_error)
     # FastAPI's own models, once nothing refers to them (only HTTPValidationError refers to ValidationError)
     for unused in ("HTTPValidationError", "ValidationError"):
