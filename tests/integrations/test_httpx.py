@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.integrations._raw_server import RESET, RawServer, answer, response_head
 
 import partner_invoicing_errors as codes
 from errcat.integrations.httpx import (
@@ -23,7 +24,7 @@ from errcat.integrations.httpx import (
     raise_for_error,
     raise_on_error,
 )
-from errcat.runtime.retry import existing_resource_hint
+from errcat.runtime.retry import RETRY_AFTER_CAP, existing_resource_hint, transport_failure
 from partner_invoicing_errors import (
     ApiError,
     AuthenticationError,
@@ -266,3 +267,102 @@ def test_on_retry_sees_every_wait(live_server: Any, slept: list[float]) -> None:
         c.get("/")
     assert seen == [(1, 1.0, 500)]
     assert isinstance(InternalError(), ServerError)
+
+
+# --- a connection reset while an error's body is read ------------------------------------------
+
+RESET_500 = [response_head(500, length=len(_body("internal_error", "boom"))) + b'{"error": {"co', 0.05, RESET]
+OK_RAW = answer(200, b'{"id": "inv_1"}')
+
+
+def test_a_reset_in_a_5xx_body_is_a_transport_failure_and_retried(slept: list[float]) -> None:
+    """The headers arrive, the body breaks off with an RST: the policy retries it like a connection error."""
+    seen: list[object] = []
+    with RawServer(RESET_500, OK_RAW) as server:
+        with client(server.url, slept, on_retry=lambda attempt, wait, failure: seen.append(failure)) as c:
+            response = c.get("/")
+    assert response.status_code == 200 and response.json() == {"id": "inv_1"}
+    assert len(server.requests) == 2 and slept == [1.0]
+    assert len(seen) == 1 and isinstance(seen[0], httpx.TransportError)
+    assert transport_failure(seen[0]) == "connection_error"
+
+
+def test_resets_in_every_5xx_body_exhaust_the_retries_then_raise_the_transport_error(
+    slept: list[float],
+) -> None:
+    with RawServer(RESET_500) as server:
+        with client(server.url, slept) as c, pytest.raises(httpx.TransportError):
+            c.get("/")
+    assert len(server.requests) == 5 and slept == [1.0, 2.0, 4.0, 8.0]
+
+
+def test_async_a_reset_in_a_5xx_body_is_retried() -> None:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    async def run(url: str) -> httpx.Response:
+        transport = AsyncRetryingTransport(errors=codes, sleep=sleep, random=lambda: 1.0)
+        async with httpx.AsyncClient(base_url=url, transport=transport) as c:
+            return await c.get("/")
+
+    with RawServer(RESET_500, OK_RAW) as server:
+        response = asyncio.run(run(server.url))
+    assert response.status_code == 200 and len(server.requests) == 2 and slept == [1.0]
+
+
+# --- a Retry-After no number can hold ----------------------------------------------------------
+
+HUGE = "9" * 309  # float() of it overflows; 5,000 digits would also pass int()'s limit on digits
+BUSY = _body("service_unavailable", "maintenance")
+
+
+@pytest.mark.parametrize("header", [HUGE, "9" * 5000, "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_an_absurd_retry_after_ends_the_retries_without_a_crash(slept: list[float], header: str) -> None:
+    """Far past the policy's max_retry_after: one attempt, no wait, the 503 raised with the capped value."""
+    with RawServer(answer(503, BUSY, {"Retry-After": header})) as server, client(server.url, slept) as c:
+        with pytest.raises(ServiceUnavailable) as caught:
+            c.get("/")
+    assert caught.value.retry_after == RETRY_AFTER_CAP
+    assert len(server.requests) == 1 and slept == []
+
+
+def test_async_an_absurd_retry_after_ends_the_retries_without_a_crash() -> None:
+    async def run(url: str) -> None:
+        transport = AsyncRetryingTransport(errors=codes, sleep=pytest.fail)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(
+            base_url=url, transport=transport, event_hooks={"response": [araise_on_error(codes)]}
+        ) as c:
+            await c.get("/")
+
+    with (
+        RawServer(answer(503, BUSY, {"Retry-After": HUGE})) as server,
+        pytest.raises(ServiceUnavailable) as caught,
+    ):
+        asyncio.run(run(server.url))
+    assert caught.value.retry_after == RETRY_AFTER_CAP and len(server.requests) == 1
+
+
+def test_the_hook_reads_an_absurd_retry_after_without_a_crash() -> None:
+    """raise_on_error alone, no retrying transport."""
+    with RawServer(answer(429, _body("rate_limit_exceeded", "slow down"), {"Retry-After": HUGE})) as server:
+        with httpx.Client(base_url=server.url, event_hooks={"response": [raise_on_error(codes)]}) as c:
+            with pytest.raises(ApiError) as caught:
+                c.get("/")
+    assert caught.value.status == 429 and caught.value.retry_after == RETRY_AFTER_CAP
+
+
+# --- bodies whose fields have the wrong types ----------------------------------------------------
+
+
+def test_a_request_id_that_is_not_a_string_gives_way_to_the_header(live_server: Any) -> None:
+    """A list request_id used to make the error unhashable; it is dropped, and X-Request-ID used."""
+    body = json.dumps({"error": {"code": "invoice_not_found", "message": "m", "request_id": ["a"]}}).encode()
+    app = Script((404, body, {"x-request-id": "req_hdr"}))
+    with live_server(app) as server, httpx.Client(base_url=server.url) as c:
+        response = c.get("/")
+    with pytest.raises(InvoiceNotFound) as caught:
+        raise_for_error(response, codes)
+    assert caught.value.request_id == "req_hdr"
+    assert hash(caught.value) == hash(caught.value)
