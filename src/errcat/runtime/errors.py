@@ -95,13 +95,10 @@ def _parse_fast(text: bytes | bytearray | str) -> Any:
         return _parse_json(text)
     if len(text) > _SHORT and _openings(text) > _FAST_DEPTH:
         return _parse_json(text)
-    kind = type(value)
-    if kind is dict:
-        exact = _exact(value.values())
-    elif kind is list:
+    try:
         exact = _exact(value)
-    else:
-        exact = kind is not float
+    except RecursionError:  # the caller's own stack is nearly full: json.loads decides
+        exact = False
     return value if exact else _parse_json(text)
 
 
@@ -112,19 +109,20 @@ def _openings(text: bytes | bytearray | str) -> int:
     return text.count(b"[") + text.count(b"{")
 
 
-def _exact(values: Iterable[Any]) -> bool:
-    """Whether orjson's values are exactly :mod:`json`'s: no float at any depth."""
-    for value in values:
-        kind = type(value)
+def _exact(value: Any) -> bool:
+    """Whether orjson's value is exactly :mod:`json`'s: no float in it, at any depth."""
+    kind = type(value)
+    if kind is dict:
+        items: Iterable[Any] = value.values()
+    elif kind is list:
+        items = value
+    else:
+        return kind is not float
+    for item in items:
+        kind = type(item)
         if kind is str:
             continue
-        if kind is dict:
-            if not _exact(value.values()):
-                return False
-        elif kind is list:
-            if not _exact(value):
-                return False
-        elif kind is float:
+        if kind is float or ((kind is dict or kind is list) and not _exact(item)):
             return False
     return True
 
