@@ -10,9 +10,14 @@ whose scope lists the businesses it may act for. Every failure is an exception o
     a business the partner does not know            404 business_not_found
     a business outside the token's scope            403 permission_denied
     a body, path or query parameter that is wrong   400 validation_error (one detail per field)
-    an invoice the business does not have          404 invoice_not_found
+    a query parameter given twice                   400 validation_error (code repeated)
+    an invoice the business does not have           404 invoice_not_found
     a create that repeats an external_id            409 duplicate_external_id, with
                                                         existing_invoice_id and external_id
+    a path no route matches                         404 route_not_found
+    a method the path does not take                 405 method_not_allowed, with allowed_methods
+                                                        (and the Allow header)
+    a body larger than MAX_BODY_BYTES               413 request_too_large, with max_bytes
 
 Run it with ``uvicorn app:app`` from this directory (or ``--app-dir examples/invoice_service``);
 ``create_app()`` gives a fresh service with the demo data below.
@@ -38,11 +43,13 @@ from partner_invoicing_errors import (
     InvalidToken,
     InvoiceNotFound,
     PermissionDenied,
+    ValidationFailed,
 )
 
 __all__ = [
     "DEMO_BUSINESSES",
     "DEMO_TOKENS",
+    "MAX_BODY_BYTES",
     "Business",
     "Invoice",
     "InvoiceList",
@@ -57,6 +64,9 @@ DEMO_TOKENS: dict[str, frozenset[str]] = {
     "tok_globex": frozenset({"biz_globex"}),
     "tok_partner": frozenset({"biz_acme", "biz_globex"}),
 }
+#: The largest request body the service reads (an invoice is well under 1 KiB); a larger one is
+#: answered with 413 request_too_large before it is read in full.
+MAX_BODY_BYTES = 64 * 1024
 #: The demo businesses: biz_initech exists but no demo token may act for it.
 DEMO_BUSINESSES = {"biz_acme": "Acme Corporation", "biz_globex": "Globex", "biz_initech": "Initech"}
 
@@ -169,7 +179,19 @@ def business(store: Store, business_id: str, scope: frozenset[str]) -> str:
     return business_id
 
 
-router = APIRouter()
+def single_valued_query(request: Request) -> None:
+    """Every query parameter once: ``?limit=5&limit=50`` is a mistake, not a choice of the last one."""
+    repeated = sorted(name for name in request.query_params if len(request.query_params.getlist(name)) > 1)
+    if repeated:
+        raise ValidationFailed(
+            details=[
+                {"field": name, "code": "repeated", "message": "The parameter was given more than once."}
+                for name in repeated
+            ]
+        )
+
+
+router = APIRouter(dependencies=[Depends(single_valued_query)])
 # Each route documents every code it can send (one error_responses call: codes share statuses).
 AUTH_ERRORS = (AuthenticationRequired, InvalidToken)
 BUSINESS_ERRORS = (*AUTH_ERRORS, PermissionDenied, BusinessNotFound)
@@ -251,7 +273,7 @@ def create_app() -> FastAPI:
     )
     app.state.store = Store()
     app.include_router(router)
-    install(app, errors=partner_invoicing_errors)
+    install(app, errors=partner_invoicing_errors, max_body_bytes=MAX_BODY_BYTES)
     return app
 
 

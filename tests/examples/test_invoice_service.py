@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -124,6 +125,14 @@ def test_a_query_that_breaks_the_rules(url: str, query: dict[str, str], field: s
     assert (detail["field"], detail["code"]) == (field, code)
 
 
+def test_a_query_parameter_given_twice(url: str) -> None:
+    response = httpx.get(url + "/businesses/biz_acme/invoices?limit=5&limit=2.0", headers=ACME)
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == [
+        {"field": "limit", "code": "repeated", "message": "The parameter was given more than once."}
+    ]
+
+
 def test_a_string_is_not_an_amount_but_a_whole_float_is(url: str) -> None:
     text = httpx.post(url + "/businesses/biz_acme/invoices", headers=ACME, json={**INVOICE, "amount": "5"})
     assert text.status_code == 400
@@ -214,7 +223,9 @@ def test_the_services_openapi_lists_every_code_a_route_sends(url: str) -> None:
         "invoice_not_found",
     ]
     create = document["paths"]["/businesses/{business_id}/invoices"]["post"]["responses"]
-    assert sorted(create) == ["201", "400", "401", "403", "404", "409", "500"]
+    assert sorted(create) == ["201", "400", "401", "403", "404", "409", "413", "500"]
+    limit = create["413"]["content"]["application/json"]["examples"]["request_too_large"]["value"]
+    assert limit["error"]["max_bytes"] == load_service().MAX_BODY_BYTES
     assert document["components"]["securitySchemes"] == {
         "HTTPBearer": {
             "type": "http",
@@ -222,3 +233,52 @@ def test_the_services_openapi_lists_every_code_a_route_sends(url: str) -> None:
             "description": "A partner token, such as tok_acme.",
         }
     }
+
+
+def test_the_frameworks_errors_are_the_catalogs_too(url: str) -> None:
+    error_of(
+        httpx.get(url + "/invoicez", headers=ACME),
+        "route_not_found",
+        404,
+        "No endpoint matches the request path.",
+    )
+    wrong = httpx.delete(url + "/businesses/biz_acme/invoices", headers=ACME)
+    error_of(
+        wrong,
+        "method_not_allowed",
+        405,
+        "The endpoint does not take this HTTP method.",
+        allowed_methods="GET, POST",
+    )
+    assert wrong.headers["allow"] == "GET, POST"  # both routes of the path, not only the first that matched
+    problem = httpx.get(url + "/invoicez", headers={"Accept": "application/problem+json"})
+    assert problem.headers["content-type"] == "application/problem+json"
+    assert problem.json()["code"] == "route_not_found" and problem.json()["status"] == 404
+
+
+def test_a_body_over_the_services_limit(url: str) -> None:
+    limit = load_service().MAX_BODY_BYTES
+    big = {**INVOICE, "description": "x" * limit}
+
+    def chunks() -> Iterator[bytes]:
+        text = json.dumps(big).encode()
+        for start in range(0, len(text), 4096):
+            yield text[start : start + 4096]
+
+    for response in (
+        httpx.post(url + "/businesses/biz_acme/invoices", headers=ACME, json=big),
+        httpx.post(
+            url + "/businesses/biz_acme/invoices",
+            headers={**ACME, "Content-Type": "application/json"},
+            content=chunks(),  # no Content-Length: stopped while it streams
+        ),
+    ):
+        error_of(
+            response,
+            "request_too_large",
+            413,
+            "The request body is larger than the API accepts.",
+            max_bytes=limit,
+        )
+    listed = httpx.get(url + "/businesses/biz_acme/invoices", headers=ACME)
+    assert listed.json() == {"invoices": []}  # nothing was created
