@@ -49,7 +49,8 @@ server that trickles a body, or its headers, one byte at a time cannot hold the 
 past it. Each of an attempt's network waits is given at most the time left. The
 synchronous transport runs an attempt's network calls on a worker thread so that it can
 stop waiting for them; one given up on ends there on its own, its response closed. A
-``refresh`` is the caller's code and is not interrupted.
+``refresh`` is the caller's code and is not interrupted. The deadline is per request the
+transport is handed: a redirect the client follows is a request of its own.
 
 Needs ``errcat[httpx]``.
 """
