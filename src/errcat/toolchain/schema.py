@@ -20,7 +20,7 @@ import jsonschema_rs
 
 from errcat.toolchain.diagnostics import Diagnostic, closest
 from errcat.toolchain.resources import catalog_schema_path
-from errcat.toolchain.source import Document, Path, type_name
+from errcat.toolchain.source import Document, Path, shorten, type_name
 
 
 @functools.cache
@@ -57,9 +57,14 @@ def describe_path(data: Any, path: Path) -> str:
         except (LookupError, TypeError):
             node = None
         is_entry = depth == 1 and path[0] == "errors"  # not details[0], which has a code too
-        if is_entry and isinstance(node, dict) and isinstance(node.get("code"), str):
+        if is_entry and isinstance(node, dict) and _nameable(node.get("code")):
             text += f" ({node['code']})"
     return text or "the catalog"
+
+
+def _nameable(code: Any) -> bool:
+    """Whether a code can name its entry in a message: a short string of printable characters."""
+    return isinstance(code, str) and 0 < len(code) <= 64 and code.isprintable()
 
 
 def subschema(path: Path) -> dict[str, Any]:
@@ -105,7 +110,7 @@ def _translate(doc: Document, error: Any) -> Iterator[Diagnostic]:
     if kind_name == "AdditionalProperties":
         allowed = sorted(schema.get("properties", {}))
         for name in kind.unexpected:
-            message = f"unknown field '{name}' in {where}"
+            message = f"unknown field '{shorten(str(name))}' in {where}"
             close = closest(str(name), allowed)
             if close:
                 message += f" (did you mean '{close}'?)"

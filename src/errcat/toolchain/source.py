@@ -10,7 +10,11 @@ that is where the strictness lives:
 - tags (``!!python/object``, ``!custom``), anchors and aliases are refused, so
   no YAML constructs objects and no alias bomb can blow up the document;
 - plain scalars resolve by the YAML 1.2 core schema (``no`` stays a string,
-  ``1.0.0`` stays a string, ``0x1F`` is an int).
+  ``1.0.0`` stays a string, ``0x1F`` is an int), and an integer must fit in 64 bits;
+- nothing nests deeper than :data:`MAX_DEPTH` levels, so no recursive step after
+  this one (the schema validator, a JSON encoder) can run out of stack;
+- every position counts lines as an editor does (LF, CRLF or CR ends a line), also
+  where libyaml, a YAML 1.1 parser, would count NEL, LS and PS as line breaks too.
 
 Building from events is also what keeps this fast: PyYAML's own constructor
 spends most of its time in a Python resolver, while walking the C parser's
@@ -19,6 +23,7 @@ events costs a fraction of that (see ``benchmarks/``).
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
@@ -31,11 +36,27 @@ from errcat.toolchain.diagnostics import Diagnostic
 
 try:  # libyaml ships inside PyYAML's wheels; the pure-Python parser is the fallback.
     from yaml import CSafeLoader as _Loader
+
+    _C_PARSER = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+    _C_PARSER = False
+
 Path = tuple[str | int, ...]
 Position = tuple[int, int]  # (line, column), both counted from 1
+
+#: The deepest a catalog may nest: the root mapping is level 1, and no field of the schema
+#: holds a list or mapping deeper than level 6. A deeper document is refused while it is read.
+MAX_DEPTH = 32
+#: The range of a catalog's integers: 64 bits, signed, what validators, orjson and most
+#: languages read exactly. A longer integer is refused while it is read, so that no step after
+#: this one meets a number that cannot be printed (Python refuses ``str()`` beyond 4,300 digits).
+INT_MIN = -(2**63)
+INT_MAX = 2**63 - 1
+#: Characters libyaml counts as line breaks that editors (and YAML 1.2) do not.
+_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(slots=True)
@@ -49,6 +70,15 @@ class Positions:
 
     # id(container) -> (its start mark, {key: (key mark, value mark)} or [item mark, ...])
     nodes: dict[int, tuple[Any, Any]] = field(default_factory=dict)
+    #: Where each line of the text starts, when its marks' own lines cannot be trusted (the text
+    #: holds NEL, LS or PS, which libyaml counts as line breaks); None when they can.
+    line_starts: list[int] | None = None
+
+    def position(self, mark: Any) -> Position:
+        """(line, column) of a parser mark, counting lines as an editor does."""
+        if self.line_starts is None:
+            return (mark.line + 1, mark.column + 1)
+        return _at_index(self.line_starts, mark.index)
 
     def locate(self, root: Any, path: Path, *, key: bool = False) -> Position:
         """The position of the node at ``path`` (of its key, with ``key=True``).
@@ -57,7 +87,7 @@ class Positions:
         """
         node = root
         entry = self.nodes.get(id(root))
-        found = _pos(entry[0]) if entry else (1, 1)
+        found = self.position(entry[0]) if entry else (1, 1)
         for step in path:
             entry = self.nodes.get(id(node))
             if entry is None:
@@ -66,12 +96,12 @@ class Positions:
             if isinstance(children, list):
                 if not isinstance(step, int) or not 0 <= step < len(children):
                     break
-                found = _pos(children[step])
+                found = self.position(children[step])
             else:
                 if step not in children:
                     break
                 key_mark, value_mark = children[step]
-                found = _pos(key_mark if key else value_mark)
+                found = self.position(key_mark if key else value_mark)
             try:
                 node = node[step]
             except (LookupError, TypeError):
@@ -105,6 +135,7 @@ _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fal
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _INT_OCT = re.compile(r"0o[0-7]+\Z")
 _INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_MAX_DIGITS = {10: 19, 8: 22, 16: 16}  # the most significant digits a 64-bit integer can have
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = frozenset((".nan", ".NaN", ".NAN"))
@@ -112,7 +143,10 @@ _PLAIN_SPECIAL_FIRST = frozenset("-+.0123456789~nNtTfF")  # first characters tha
 
 
 def resolve_plain(value: str) -> Any:
-    """Resolve a plain scalar by the YAML 1.2 core schema."""
+    """Resolve a plain scalar by the YAML 1.2 core schema.
+
+    Raises :class:`OverflowError` for an integer outside :data:`INT_MIN`..:data:`INT_MAX`.
+    """
     if value in _NULLS:
         return None
     if value[0] not in _PLAIN_SPECIAL_FIRST:
@@ -120,11 +154,11 @@ def resolve_plain(value: str) -> Any:
     if value in _BOOLS:
         return _BOOLS[value]
     if _INT.match(value):
-        return int(value)
+        return _integer(value, value.lstrip("+-"), 10)
     if _INT_OCT.match(value):
-        return int(value[2:], 8)
+        return _integer(value, value[2:], 8)
     if _INT_HEX.match(value):
-        return int(value[2:], 16)
+        return _integer(value, value[2:], 16)
     if _FLOAT.match(value):
         return float(value)
     if _INF.match(value):
@@ -134,12 +168,39 @@ def resolve_plain(value: str) -> Any:
     return value
 
 
-def _pos(mark: Any) -> Position:
-    return (mark.line + 1, mark.column + 1)
+def _integer(written: str, digits: str, base: int) -> int:
+    """The integer ``digits`` (in ``base``) of a plain scalar; :class:`OverflowError` beyond 64 bits.
+
+    The length is checked before converting, so a 5,000-digit scalar costs nothing and
+    never reaches ``int()``'s own limit on decimal strings.
+    """
+    significant = digits.lstrip("0")
+    if len(significant) <= _MAX_DIGITS[base]:
+        number = int(significant or "0", base)
+        if written.startswith("-"):  # only decimals have a sign
+            number = -number
+        if INT_MIN <= number <= INT_MAX:
+            return number
+    raise OverflowError(f"{written[:40]} does not fit in 64 bits")
 
 
-def _problem(file: str, mark: Any, message: str, hint: str = "") -> SourceError:
-    line, column = _pos(mark) if mark is not None else (1, 1)
+def line_starts(text: str) -> list[int]:
+    """The index where each line of ``text`` starts; LF, CRLF and CR end a line, as in an editor."""
+    return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+
+
+def _at_index(starts: list[int], index: int) -> Position:
+    line = bisect.bisect_right(starts, index)
+    return (line, index - starts[line - 1] + 1)
+
+
+def _end_of(text: str) -> Position:
+    """The (line, column) just after ``text``: where the character that follows it is."""
+    return _at_index(line_starts(text), len(text))
+
+
+def _problem(file: str, where: Position | None, message: str, hint: str = "") -> SourceError:
+    line, column = where or (1, 1)
     return SourceError(Diagnostic(file, line, column, "error", message, hint))
 
 
@@ -149,10 +210,8 @@ def decode(raw: bytes, file: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         start = exc.start
-        line = raw.count(b"\n", 0, start) + 1
-        line_start = raw.rfind(b"\n", 0, start) + 1
-        # Columns count characters, as everywhere else; the line up to the bad byte is valid UTF-8.
-        column = len(raw[line_start:start].decode("utf-8-sig")) + 1
+        # Columns count characters, as everywhere else; the text up to the bad byte is valid UTF-8.
+        line, column = _end_of(raw[:start].decode("utf-8-sig"))
         raise SourceError(
             Diagnostic(
                 file,
@@ -168,7 +227,8 @@ def decode(raw: bytes, file: str) -> str:
 def load_document(raw: bytes, file: str) -> Document:
     """Parse ``raw`` into a :class:`Document`, or raise :class:`SourceError`."""
     text = decode(raw, file)
-    positions = Positions()
+    positions = Positions(line_starts=line_starts(text) if _ODD_BREAKS.search(text) else None)
+    at = positions.position
     nodes = positions.nodes
     root: Any = _MISSING
     documents = 0
@@ -199,13 +259,16 @@ def load_document(raw: bytes, file: str) -> Document:
             opened = False
             if kind is ScalarEvent:
                 if event.anchor is not None or event.tag is not None:
-                    raise _refuse_decoration(file, event)
+                    raise _refuse_decoration(file, event, at(event.start_mark))
                 node: Any = event.value
                 if event.implicit[0] and (not node or node[0] in special):  # plain scalar
-                    node = resolve_plain(node)
+                    try:
+                        node = resolve_plain(node)
+                    except OverflowError:
+                        raise _out_of_range(file, event, at(event.start_mark)) from None
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 if event.anchor is not None or event.tag is not None:
-                    raise _refuse_decoration(file, event)
+                    raise _refuse_decoration(file, event, at(event.start_mark))
                 opened = True
                 node = {} if kind is MappingStartEvent else []
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
@@ -216,7 +279,7 @@ def load_document(raw: bytes, file: str) -> Document:
             elif kind is events.AliasEvent:
                 raise _problem(
                     file,
-                    event.start_mark,
+                    at(event.start_mark),
                     f"YAML alias '*{event.anchor}' is not allowed in a catalog",
                     "write the value out in full; anchors and aliases are refused so that "
                     "no document can expand beyond what is written",
@@ -226,7 +289,7 @@ def load_document(raw: bytes, file: str) -> Document:
                 if documents > 1:
                     raise _problem(
                         file,
-                        event.start_mark,
+                        at(event.start_mark),
                         "the catalog holds more than one YAML document",
                         "keep one document per catalog file; remove the extra '---'",
                     )
@@ -243,21 +306,21 @@ def load_document(raw: bytes, file: str) -> Document:
             elif key is MISSING:
                 if opened:
                     raise _problem(
-                        file, mark, "a mapping key must be a plain value, not a mapping or a sequence"
+                        file, at(mark), "a mapping key must be a plain value, not a mapping or a sequence"
                     )
                 if not isinstance(node, str):
                     raise _problem(
                         file,
-                        mark,
-                        f"a mapping key must be a string, not {type_name(node)} ({event.value!r})",
+                        at(mark),
+                        f"a mapping key must be a string, not {type_name(node)} ({shorten(event.value)!r})",
                         "every key of a catalog is a field or metadata name; quote it if it is meant",
                     )
                 if node in children:
-                    first = children[node][0].line + 1
+                    first = at(children[node][0])[0]
                     raise _problem(
                         file,
-                        mark,
-                        f"duplicate key '{node}' (first defined at line {first})",
+                        at(mark),
+                        f"duplicate key '{shorten(node)}' (first defined at line {first})",
                         "each key may appear once per mapping; merge or remove one of them",
                     )
                 key = node
@@ -269,6 +332,14 @@ def load_document(raw: bytes, file: str) -> Document:
                 key = MISSING
 
             if opened:
+                if len(frames) >= MAX_DEPTH:
+                    raise _problem(
+                        file,
+                        at(mark),
+                        f"the catalog nests deeper than {MAX_DEPTH} levels here",
+                        "no field of a catalog holds lists or mappings nested this deep; "
+                        "write the value the field expects",
+                    )
                 frames.append((container, children, is_map, key, key_mark))
                 container = node
                 is_map = kind is MappingStartEvent
@@ -277,13 +348,18 @@ def load_document(raw: bytes, file: str) -> Document:
                 key = MISSING
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        where = at(mark) if mark is not None else None
         problem = exc.problem or "invalid YAML"
         context = f" {exc.context}" if exc.context else ""
-        started = exc.context_mark
-        if context and started is not None and mark is not None and started.line != mark.line:
-            context += f" that starts at line {started.line + 1}"
-        raise _problem(file, mark, f"invalid YAML: {problem}{context}") from None
-    except yaml.YAMLError as exc:  # pragma: no cover - reader errors without a mark
+        started = at(exc.context_mark) if exc.context_mark is not None else None
+        if context and started is not None and where is not None and started[0] != where[0]:
+            context += f" that starts at line {started[0]}"
+        odd = _ODD_BREAKS.search(text, 0, mark.index + 1 if mark is not None else len(text))
+        hint = _odd_break_hint(text, odd.start()) if odd else ""
+        raise _problem(file, where, f"invalid YAML: {problem}{context}", hint) from None
+    except yaml.reader.ReaderError as exc:
+        raise _unacceptable_character(file, text, exc.position) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every error of the parser has a mark or a position
         raise _problem(file, None, f"invalid YAML: {exc}") from None
     finally:
         parser.dispose()
@@ -300,21 +376,67 @@ def load_document(raw: bytes, file: str) -> Document:
     return Document(file=file, data=root, positions=positions)
 
 
-def _refuse_decoration(file: str, event: Any) -> SourceError:
+def _refuse_decoration(file: str, event: Any, where: Position) -> SourceError:
     if event.tag is not None:
         return _problem(
             file,
-            event.start_mark,
-            f"YAML tag '{_shorthand(event.tag)}' is not allowed in a catalog",
+            where,
+            f"YAML tag '{shorten(_shorthand(event.tag))}' is not allowed in a catalog",
             "remove the tag; a catalog holds plain strings, numbers, booleans, lists and mappings",
         )
     return _problem(
         file,
-        event.start_mark,
-        f"YAML anchor '&{event.anchor}' is not allowed in a catalog",
+        where,
+        f"YAML anchor '&{shorten(event.anchor)}' is not allowed in a catalog",
         "write the value out in full; anchors and aliases are refused so that "
         "no document can expand beyond what is written",
     )
+
+
+def _out_of_range(file: str, event: Any, where: Position) -> SourceError:
+    written = event.value
+    shown = written if len(written) <= 40 else f"{written[:20]}... ({len(written)} characters)"
+    return _problem(
+        file,
+        where,
+        f"the integer {shown} is out of range: a catalog's integers fit in 64 bits ({INT_MIN} to {INT_MAX})",
+        "no field of a catalog takes a number this large; quote it if it is meant as text",
+    )
+
+
+def _unacceptable_character(file: str, text: str, position: int) -> SourceError:
+    """The error for a character YAML allows nowhere in a file (most C0 and C1 controls, U+FFFE, U+FFFF)."""
+    # libyaml reads the text as UTF-8, so its position counts bytes; the pure-Python reader counts characters.
+    index = len(text.encode("utf-8")[:position].decode("utf-8", "ignore")) if _C_PARSER else position
+    character = text[index] if index < len(text) else ""
+    code = ord(character) if character else 0
+    escape = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return _problem(
+        file,
+        _end_of(text[:index]),
+        f"the catalog holds the character U+{code:04X}, which YAML does not allow in a file",
+        f"remove it; inside a double-quoted string it can be written as the escape {escape}",
+    )
+
+
+#: The YAML escape of each character libyaml reads as a line break where an editor does not.
+_ODD_BREAK_ESCAPES = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
+
+
+def _odd_break_hint(text: str, index: int) -> str:
+    """Why a line that looks whole to an editor may not parse: it holds NEL, LS or PS."""
+    character = text[index]
+    line = _end_of(text[:index])[0]
+    return (
+        f"line {line} holds U+{ord(character):04X}, which libyaml (a YAML 1.1 parser) reads as a line "
+        f"break; remove it, or write it as the escape {_ODD_BREAK_ESCAPES[character]} "
+        "inside a double-quoted string"
+    )
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters for a message (a name can be as long as a file)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _shorthand(tag: str) -> str:
