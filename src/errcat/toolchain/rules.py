@@ -258,16 +258,22 @@ def _unique_in(c: _Checker, section: Path, field: str, what: str) -> dict[Any, i
 
 
 def _check_names(c: _Checker) -> None:
-    """Codes and categories become Python names: none may collide after that."""
+    """Codes, aliases, categories and status phrases become Python names: each must be one, and unique.
+
+    The names come from the model's own functions (``class_name``, ``category_class_name``,
+    ``alias_class_names``, ``status_member_name``), so what passes here is what the generated
+    package defines.
+    """
     taken: dict[str, tuple[Path, str]] = {}
 
-    def claim(name: str, path: Path, what: str) -> None:
-        if name in model.RUNTIME_CLASS_NAMES:
-            c.report(
-                path,
-                f"{what} becomes the Python name {name!r}, which errcat's runtime already defines",
-                "pick another name",
-            )
+    def claim(name: str, path: Path, what: str, hint: str = "") -> None:
+        """Take the class name ``name`` for ``what`` (explicit when ``path`` ends with class_name);
+        ``hint`` says how to fix a name that cannot be a class."""
+        if problem := model.class_name_problem(name):
+            if path[-1] == "class_name":
+                c.report(path, f"{what} is {name!r}, which {problem}", hint)
+            else:
+                c.report(path, f"{what} becomes the Python name {name!r}, which {problem}", hint)
             return
         if name in taken:
             other_path, other_what = taken[name]
@@ -304,12 +310,29 @@ def _check_names(c: _Checker) -> None:
             continue
         own = entry.get("class_name") or model.class_name(code)
         if "class_name" in entry:
-            claim(own, ("errors", i, "class_name"), f"the class_name of code {code!r}")
+            claim(
+                own,
+                ("errors", i, "class_name"),
+                f"the class_name of code {code!r}",
+                "pick another class name",
+            )
         else:
-            claim(own, ("errors", i, "code"), f"code {code!r}")
-        for j, alias in enumerate(entry.get("aliases", ())):
-            if wire_names.get(alias) == ("errors", i, "aliases", j) and model.class_name(alias) != own:
-                claim(model.class_name(alias), ("errors", i, "aliases", j), f"alias {alias!r}")
+            claim(
+                own,
+                ("errors", i, "code"),
+                f"code {code!r}",
+                "set class_name on the code to another class name",
+            )
+        former = [
+            (j, alias)
+            for j, alias in enumerate(entry.get("aliases", ()))
+            if wire_names.get(alias) == ("errors", i, "aliases", j)
+        ]
+        kept = set(model.alias_class_names((alias for _, alias in former), own))
+        for j, alias in former:  # the first alias of each kept class claims it
+            if (name := model.class_name(alias)) in kept:
+                kept.discard(name)
+                claim(name, ("errors", i, "aliases", j), f"alias {alias!r}")
     first_category: dict[str, int] = {}
     for i, category in enumerate(c.data["categories"]):
         if first_category.setdefault(category["id"], i) != i:  # a duplicate: reported as such
@@ -319,13 +342,43 @@ def _check_names(c: _Checker) -> None:
                 category["class_name"],
                 ("categories", i, "class_name"),
                 f"the class_name of category {category['id']!r}",
+                "pick another class name",
             )
         else:
             claim(
                 model.category_class_name(category["id"]),
                 ("categories", i, "id"),
                 f"category {category['id']!r}",
+                "set class_name on the category to another class name",
             )
+    _check_status_members(c)
+
+
+def _check_status_members(c: _Checker) -> None:
+    """Two phrases that differ only in case, spaces, hyphens or apostrophes name one HttpStatus member."""
+    members: dict[str, int] = {}
+    numbers: set[int] = set()
+    phrases: set[str] = set()
+    statuses = c.data["statuses"]
+    for i, status in enumerate(statuses):
+        number, phrase = status["status"], status["phrase"]
+        if number in numbers or phrase in phrases:  # a duplicate: reported as such
+            continue
+        numbers.add(number)
+        phrases.add(phrase)
+        member = model.status_member_name(phrase)
+        if member not in members:
+            members[member] = i
+            continue
+        other = statuses[members[member]]
+        line = c.doc.at(("statuses", members[member], "phrase"))[0]
+        c.report(
+            ("statuses", i, "phrase"),
+            f"the phrase {phrase!r} of status {number} becomes the HttpStatus member {member}, like "
+            f"the phrase {other['phrase']!r} of status {other['status']} at line {line}",
+            "HttpStatus names each member after its phrase; make the phrases differ in more than "
+            "case, spaces, hyphens and apostrophes",
+        )
 
 
 def _metadata_name_problem(name: str) -> tuple[str, str] | None:
