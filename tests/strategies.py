@@ -8,14 +8,17 @@ composer, an independent reading of the same text.
 from __future__ import annotations
 
 import copy
+import functools
+from collections.abc import Iterable
 from typing import Any
 
 import yaml
 from hypothesis import assume
 from hypothesis import strategies as st
+from tests import hostile
 
 from errcat.runtime.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS
-from errcat.toolchain.model import RUNTIME_CLASS_NAMES, category_class_name, class_name
+from errcat.toolchain.model import category_class_name, class_name, class_name_problem
 from errcat.toolchain.source import resolve_plain
 
 __all__ = [
@@ -24,19 +27,14 @@ __all__ = [
     "catalogs",
     "dump",
     "position_of",
+    "positions_of",
     "prose",
 ]
 
-#: Strings that try to break out of YAML, Python, Markdown, HTML and terminals.
+#: Strings that try to break out of YAML, Python, Markdown, HTML and terminals: the one hostile corpus,
+#: and the strings that YAML in particular would read as something else.
 HOSTILE = (
-    'quote " and \' and """ and \'\'\' end"',
-    "back\\slash \\n \\u2028 \\",
-    "line\nbreak\r\nand\ttab",
-    "{{ 7*7 }} {% raw %} {# comment #}",
-    "</script><script>alert(1)</script>",
-    "[x](javascript:alert(1)) | pipe | ` backtick",
-    "line\u2028separator\u2029paragraph\x85next",
-    "rtl \u202eevil\u202c and \u2066isolate\u2069",
+    *hostile.HOSTILE,
     "\x1b[31mred\x1b[0m \x07bell",
     "- not a list\n# not a comment\nkey: not a mapping",
     "&anchor *alias !!python/object:os.system",
@@ -45,6 +43,7 @@ HOSTILE = (
     "1.0.0",
     "null",
     "~",
+    "9223372036854775808",  # one past the largest integer a catalog may hold
     "",  # replaced by a non-empty string where the schema needs one
 )
 
@@ -63,6 +62,7 @@ REQUIRED_ERROR_FIELDS = (
 _TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=60)
 
 
+@functools.cache  # one strategy object each: hypothesis validates every new one, which is slow
 def prose(*, one_line: bool = False) -> st.SearchStrategy[str]:
     """Any unicode text, hostile strings often; one line (no CR or LF) for titles."""
     text = st.one_of(_TEXT, st.sampled_from(HOSTILE), st.tuples(st.sampled_from(HOSTILE), _TEXT).map("".join))
@@ -153,8 +153,9 @@ def catalogs(draw: st.DrawFn, *, min_codes: int = 1, max_codes: int = 12) -> dic
     """A valid catalog, as the data a YAML file would hold."""
     codes = draw(st.lists(_CODE, min_size=min_codes, max_size=max_codes, unique=True))
     python_names = [class_name(c) for c in codes]
-    taken = RUNTIME_CLASS_NAMES | {category_class_name(c) for c in CATEGORIES}
+    taken = {category_class_name(c) for c in CATEGORIES}
     assume(len(set(python_names)) == len(python_names) and not taken & set(python_names))
+    assume(not any(class_name_problem(name) for name in python_names))  # warning -> Warning, a builtin
     statuses = [
         {"status": s, "phrase": p, "description": draw(prose()), "action": draw(prose())}
         for s, p in PHRASES.items()
@@ -207,9 +208,18 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    if value and (resolve_plain(value) is not value or not _YAML_LINE_BREAKS.isdisjoint(value)):
+    if value and (_resolves_to_other_than(value) or not _YAML_LINE_BREAKS.isdisjoint(value)):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     return dumper.represent_str(value)
+
+
+def _resolves_to_other_than(value: str) -> bool:
+    """Whether errcat's loader would read ``value``, written plain, as something else (a number too large
+    for a catalog included)."""
+    try:
+        return resolve_plain(value) is not value
+    except OverflowError:
+        return True
 
 
 _Dumper.add_representer(str, _represent_str)
@@ -221,20 +231,31 @@ def dump(data: dict[str, Any]) -> str:
 
 def position_of(text: str, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
     """(line, column) of the node at ``path`` in ``text`` (of its key, with ``key=True``), by PyYAML."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    mark = node.start_mark
-    for step in path:
-        if isinstance(node, yaml.SequenceNode):
-            assert isinstance(step, int)
-            node = node.value[step]
-            mark = node.start_mark
-        else:
-            assert isinstance(node, yaml.MappingNode)
-            for key_node, value_node in node.value:
-                if key_node.value == step:
-                    node = value_node
-                    mark = key_node.start_mark if key else value_node.start_mark
-                    break
+    (found,) = positions_of(text, [path], key=key)
+    return found
+
+
+def positions_of(
+    text: str, paths: Iterable[tuple[str | int, ...]], *, key: bool = False
+) -> list[tuple[int, int]]:
+    """:func:`position_of` for each of ``paths``, reading ``text`` once."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    found = []
+    for path in paths:
+        node, mark = root, root.start_mark
+        for step in path:
+            if isinstance(node, yaml.SequenceNode):
+                assert isinstance(step, int)
+                node = node.value[step]
+                mark = node.start_mark
             else:
-                raise KeyError(step)
-    return (mark.line + 1, mark.column + 1)
+                assert isinstance(node, yaml.MappingNode)
+                for key_node, value_node in node.value:
+                    if key_node.value == step:
+                        node = value_node
+                        mark = key_node.start_mark if key else value_node.start_mark
+                        break
+                else:
+                    raise KeyError(step)
+        found.append((mark.line + 1, mark.column + 1))
+    return found

@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from tests.strategies import REQUIRED_ERROR_FIELDS, catalogs, dump, position_of
+from tests.strategies import REQUIRED_ERROR_FIELDS, catalogs, dump, position_of, positions_of
 
 from errcat.toolchain.load import load_bytes
 from errcat.toolchain.model import doc_url
@@ -36,7 +36,8 @@ def test_valid_catalogs_load_and_round_trip_to_the_model(data: dict[str, Any]) -
         (c["id"], c["title"], c["description"]) for c in data["categories"]
     ]
     assert len(catalog.errors) == len(data["errors"])
-    for entry, raw in zip(catalog.errors, data["errors"], strict=True):
+    starts = positions_of(text, [("errors", i) for i in range(len(data["errors"]))])
+    for entry, raw, (line, _) in zip(catalog.errors, data["errors"], starts, strict=True):
         assert (entry.code, entry.status, entry.category) == (raw["code"], raw["status"], raw["category"])
         assert (entry.title, entry.message, entry.cause, entry.solution) == (
             raw["title"],
@@ -51,7 +52,7 @@ def test_valid_catalogs_load_and_round_trip_to_the_model(data: dict[str, Any]) -
         assert dict(entry.metadata) == raw.get("metadata", {})
         assert entry.see_also == tuple(raw.get("see_also", ()))
         assert entry.doc_url == doc_url(data["api"]["docs_url"], raw["code"])
-        assert entry.line == position_of(text, ("errors", data["errors"].index(raw)))[0]
+        assert entry.line == line
         body = entry.example_body()["error"]
         assert body["code"] == raw["code"]
         assert body["message"] == raw["example"]["message"]

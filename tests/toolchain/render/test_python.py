@@ -3,25 +3,38 @@ hypothesis-built catalogs; plus the static checks (ruff, mypy --strict) and the 
 
 from __future__ import annotations
 
+import builtins
+import functools
 import importlib
 import json
 import keyword
 import subprocess
 import sys
 import warnings
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from tests.builders import ROOT, build, generate_package, shipped_data
-from tests.hostile import HOSTILE, one_line
+from tests.hostile import HOSTILE, HOSTILE_CLASS_NAMES, HOSTILE_CODES, HOSTILE_PHRASES, one_line
+from tests.strategies import dump, positions_of
 
+from errcat.runtime.enums import CatalogCode, CatalogStatus
 from errcat.runtime.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS
-from errcat.toolchain.model import Catalog, category_class_name
+from errcat.toolchain.load import load_bytes
+from errcat.toolchain.model import (
+    RUNTIME_CLASS_NAMES,
+    Catalog,
+    category_class_name,
+    class_name,
+    status_member_name,
+)
+from errcat.toolchain.source import INT_MAX, INT_MIN
 
 ALL_STATUSES = {
     400: "Bad Request",
@@ -159,6 +172,14 @@ def test_hostile_catalog_package(tmp_path: Path, hostile_catalog: Catalog) -> No
 def test_generated_code_passes_ruff_and_mypy_strict(tmp_path: Path, hostile_catalog: Catalog) -> None:
     """One mypy run over a whole generated package full of hostile strings, and a client using it."""
     package, _ = generate_package(hostile_catalog, tmp_path, "hostile_errors")
+    names, _ = generate_package(build(hostile_names_data()), tmp_path, "hostile_names")
+    (tmp_path / "names_client.py").write_text(
+        "from hostile_names import ErrorCode, HttpStatus, Lookup, LookupFailed, None_, NoneError\n\n\n"
+        "def names() -> tuple[ErrorCode, ErrorCode, HttpStatus, str]:\n"
+        "    error: NoneError = None_()\n"
+        "    assert LookupFailed is Lookup\n"
+        "    return ErrorCode.NONE, ErrorCode.NOT_IMPLEMENTED, HttpStatus.TYPE_CHECKING, error.code\n"
+    )
     (tmp_path / "client.py").write_text(
         "from hostile_errors import ApiError, ErrorCode, ErrorResponse, HttpStatus\n"
         "from hostile_errors.exceptions import AuthenticationError, AuthenticationRequired\n\n\n"
@@ -177,7 +198,7 @@ def test_generated_code_passes_ruff_and_mypy_strict(tmp_path: Path, hostile_cata
     checked = subprocess.run([*ruff, "check", config, "."], cwd=tmp_path, capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     formatted = subprocess.run(
-        [*ruff, "format", "--check", config, package], cwd=tmp_path, capture_output=True, text=True
+        [*ruff, "format", "--check", config, package, names], cwd=tmp_path, capture_output=True, text=True
     )
     assert formatted.returncode == 0, formatted.stdout + formatted.stderr
     mypy = subprocess.run(
@@ -189,7 +210,9 @@ def test_generated_code_passes_ruff_and_mypy_strict(tmp_path: Path, hostile_cata
             "--no-incremental",
             "--python-version=3.11",
             "client.py",
+            "names_client.py",
             package,
+            names,
         ],
         cwd=tmp_path,
         capture_output=True,
@@ -222,21 +245,59 @@ def test_contracts_are_valid(tmp_path: Path, hostile_catalog: Catalog) -> None:
         assert set(model_schema["$defs"]["ErrorCode"]["enum"]) == set(schema["$defs"]["ErrorCode"]["enum"])
 
 
-# --- hypothesis: catalogs built from data -----------------------------------------------------
+# --- hypothesis: catalogs built from data, with hostile names and phrases ---------------------
 
 texts = st.one_of(
     st.sampled_from(HOSTILE), st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40)
 ).filter(lambda t: t.strip() != "")
 identifiers = st.from_regex(r"[a-z][a-z0-9]{1,6}(_[a-z0-9]{1,4}){0,2}", fullmatch=True)
+#: Codes, category ids and aliases: any the schema allows, a hostile one every fourth draw or so.
+names = st.one_of(identifiers, identifiers, identifiers, st.sampled_from(HOSTILE_CODES))
+class_names = st.one_of(
+    st.from_regex(r"[A-Z][A-Za-z0-9]{0,10}", fullmatch=True), st.sampled_from(HOSTILE_CLASS_NAMES)
+)
+phrases = st.one_of(
+    st.from_regex(r"[A-Z][A-Za-z0-9' -]{0,20}", fullmatch=True), st.sampled_from(HOSTILE_PHRASES)
+)
+metadata_values = st.one_of(texts, st.integers(INT_MIN, INT_MAX), st.booleans())
+
+
+#: Ways to write a phrase that another phrase's HttpStatus member already has (the first: the same phrase).
+_SAME_MEMBER = (
+    lambda p: p,
+    str.upper,
+    str.capitalize,
+    lambda p: p.replace(" ", "-"),
+    lambda p: p + "'",
+)
+
+
+@st.composite
+def _phrases(draw: st.DrawFn, statuses: list[int]) -> list[str]:
+    """The phrase of each status: its own mostly, else any or a hostile one, or another's in disguise."""
+    drawn: list[str] = []
+    for status in statuses:
+        choice = draw(st.integers(0, 5))
+        if choice == 5 and drawn:
+            drawn.append(draw(st.sampled_from(_SAME_MEMBER))(draw(st.sampled_from(drawn))))
+        elif choice == 4:
+            drawn.append(draw(phrases))
+        else:
+            drawn.append(ALL_STATUSES[status])
+    return drawn
 
 
 @st.composite
 def catalogs(draw: st.DrawFn) -> dict[str, Any]:
+    """A catalog that passes the schema, with names and phrases often chosen to break Python.
+
+    Everything but the names is valid, so whatever the checker refuses in it is a name: a
+    code, alias, class name, category id or status phrase.
+    """
     statuses = sorted(draw(st.sets(st.sampled_from(sorted(ALL_STATUSES)), min_size=1, max_size=4)))
-    # Ids whose classes would collide ("a00" and "a0_0" are both A00Error) make an invalid catalog.
-    category_ids = sorted(draw(st.lists(identifiers, min_size=1, max_size=3, unique_by=category_class_name)))
-    codes = sorted(draw(st.sets(identifiers, min_size=1, max_size=6)))
-    category_classes = {category_class_name(c) for c in category_ids}
+    category_ids = sorted(draw(st.lists(names, min_size=1, max_size=3, unique=True)))
+    codes = sorted(draw(st.lists(names, min_size=1, max_size=6, unique=True)))
+    unused = iter(draw(st.lists(names.filter(lambda n: n not in codes), max_size=4, unique=True)))
     errors = []
     for index, code in enumerate(codes):
         status = draw(st.sampled_from(statuses))
@@ -251,8 +312,21 @@ def catalogs(draw: st.DrawFn) -> dict[str, Any]:
             "solution": draw(texts),
             "retry": {"strategy": STRATEGY.get(status, "do_not_retry")},
             "example": {"message": draw(texts), "request_id": one_line(draw(texts))},
-            "class_name": f"Code{index}Failure",
         }
+        # An explicit class name (hostile or not), or the one derived from the code.
+        chosen = draw(st.sampled_from(["derived", "explicit", "hostile"]))
+        if chosen == "explicit":
+            error["class_name"] = f"Code{index}Failure"
+        elif chosen == "hostile":
+            error["class_name"] = draw(class_names)
+        # Now and then a renamed code: its former names, and once in a while a code's name (refused).
+        # (Rare branches test the largest value: hypothesis draws the smallest one most often.)
+        if draw(st.integers(0, 3)) == 3:
+            aliases = [alias for _, alias in zip(range(draw(st.integers(1, 2))), unused, strict=False)]
+            if draw(st.integers(0, 4)) == 4:
+                aliases.append(draw(st.sampled_from(codes)))
+            if aliases:
+                error["aliases"] = list(dict.fromkeys(aliases))
         if draw(st.booleans()):
             key = draw(
                 identifiers.filter(
@@ -263,9 +337,14 @@ def catalogs(draw: st.DrawFn) -> dict[str, Any]:
                 )
             )
             error["metadata"] = {key: draw(texts)}
-            error["example"]["metadata"] = {key: draw(st.one_of(texts, st.integers(), st.booleans()))}
+            error["example"]["metadata"] = {key: draw(metadata_values)}
         errors.append(error)
-    assert not category_classes & {e["class_name"] for e in errors}
+    categories = []
+    for category_id in category_ids:
+        category = {"id": category_id, "title": one_line(draw(texts)), "description": draw(texts)}
+        if draw(st.integers(0, 3)) == 3:
+            category["class_name"] = draw(class_names)
+        categories.append(category)
     return {
         "format_version": 1,
         "api": {
@@ -275,12 +354,10 @@ def catalogs(draw: st.DrawFn) -> dict[str, Any]:
             "description": draw(texts),
         },
         "statuses": [
-            {"status": s, "phrase": ALL_STATUSES[s], "description": draw(texts), "action": draw(texts)}
-            for s in statuses
+            {"status": s, "phrase": phrase, "description": draw(texts), "action": draw(texts)}
+            for s, phrase in zip(statuses, draw(_phrases(statuses)), strict=True)
         ],
-        "categories": [
-            {"id": c, "title": one_line(draw(texts)), "description": draw(texts)} for c in category_ids
-        ],
+        "categories": categories,
         "errors": errors,
         "retry_policy": {
             "retry_statuses": [s for s in statuses if STRATEGY.get(s) == "backoff"],
@@ -297,16 +374,194 @@ def catalogs(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+def hostile_names_data() -> dict[str, Any]:
+    """A catalog whose every name is one the checker accepts but Python makes hard: keywords (mangled),
+    soft keywords, the generated modules' own names, former names that cannot keep a class."""
+    statuses = {400: "None", 401: "True", 403: "Type Checking", 404: "Not Found", 409: "Mro", 500: "Class"}
+    codes = [
+        *("none", "true", "false", "type_checking", "catalog", "lookup", "status", "name", "value", "mro"),
+        *("self", "cls", "match", "case", "type", "class", "def", "import", "async", "await", "print"),
+        *("all", "sys", "errcat", "annotations", "members", "missing", "exception"),
+    ]
+    categories = ["none", "true", "type_checking", "match", "timeout"]
+    errors: list[dict[str, Any]] = []
+    for index, code in enumerate(codes):
+        status = (400, 404, 409, 500)[index % 4]
+        errors.append(
+            {
+                "code": code,
+                "status": status,
+                "category": categories[index % len(categories)],
+                "title": f"The {code} code",
+                "message": f"{code} happened.",
+                "cause": "A name that Python treats specially.",
+                "solution": "Nothing: the generated code copes.",
+                "retry": {"strategy": "backoff" if status == 500 else "do_not_retry"},
+                "example": {"message": f"{code} happened.", "request_id": f"req_{index}"},
+            }
+        )
+    by_code = {e["code"]: e for e in errors}
+    by_code["exception"]["class_name"] = "ExceptionRaised"  # Exception would shadow the builtin
+    by_code["none"]["aliases"] = ["nil", "null"]
+    by_code["lookup"]["aliases"] = ["not_implemented", "api_error", "lookup_failed"]  # two keep no class
+    return {
+        "format_version": 1,
+        "api": {"name": "Hostile names", "version": "1.0.0", "docs_url": "https://errors.example.com"},
+        "statuses": [
+            {"status": s, "phrase": p, "description": "A status.", "action": "Act."}
+            for s, p in statuses.items()
+        ],
+        "categories": [
+            {"id": c, "title": f"The {c} category", "description": "A category."}
+            | ({"class_name": "ApiTimeoutError"} if c == "timeout" else {})
+            for c in categories
+        ],
+        "errors": errors,
+        "retry_policy": {
+            "retry_statuses": [500],
+            "transport_failures": [{"id": "timeout", "description": "Timed out."}],
+            "backoff": {
+                "base_delay_seconds": 1.0,
+                "multiplier": 2.0,
+                "max_delay_seconds": 30.0,
+                "max_attempts": 3,
+                "jitter": "full",
+            },
+            "honor_retry_after": True,
+        },
+    }
+
+
+def test_a_catalog_of_hostile_names_generates_a_package_where_every_name_resolves(tmp_path: Path) -> None:
+    catalog = build(hostile_names_data())
+    assert catalog.error("none").class_name == "None_" and catalog.error("none").member_name == "NONE"
+    assert catalog.error("lookup").alias_class_names == ("LookupFailed",)
+    package, files = generate_package(catalog, tmp_path)
+    tidy(catalog, package, files)
+    _every_name_resolves(catalog, package)
+    facade = importlib.import_module(package)
+    assert facade.ErrorCode.NOT_IMPLEMENTED is facade.ErrorCode.LOOKUP is facade.Lookup.code
+    assert not hasattr(facade, "NotImplemented") and facade.TYPE_CHECKING is False
+
+
+def _name_paths(data: dict[str, Any]) -> list[tuple[str | int, ...]]:
+    """Where the catalog's names are: every code, alias, class name, category id and status phrase."""
+    paths: list[tuple[str | int, ...]] = []
+    paths += [("statuses", i, "phrase") for i in range(len(data["statuses"]))]
+    for i, category in enumerate(data["categories"]):
+        paths += [("categories", i, field) for field in ("id", "class_name") if field in category]
+    for i, error in enumerate(data["errors"]):
+        paths += [("errors", i, field) for field in ("code", "class_name") if field in error]
+        paths += [("errors", i, "aliases", j) for j in range(len(error.get("aliases", ())))]
+    return paths
+
+
+@functools.cache
+def _generated_names() -> frozenset[str]:
+    """The names every generated package binds beside its classes, read from a generated package."""
+    import partner_invoicing_errors as package
+    import partner_invoicing_errors.codes as codes
+    import partner_invoicing_errors.exceptions as exceptions
+
+    catalog = build(shipped_data())
+    classes = {c.class_name for c in catalog.categories} | {e.class_name for e in catalog.errors}
+    bound = set(package.__all__) | set(vars(codes)) | set(vars(exceptions)) | set(vars(package))
+    return frozenset(name for name in bound - classes if name[:1].isupper())
+
+
+def _name_problems(data: dict[str, Any]) -> list[str]:
+    """What Python itself says is wrong with the catalog's derived names, independently of the checker.
+
+    A class name may be no keyword, no builtin and nothing a generated package already binds (nor a
+    name errcat's runtime reserves), and no two may be equal; a former name that cannot be a class
+    only loses its class. Aliases are new wire names. No two phrases may give one HttpStatus member.
+    """
+    reserved = _generated_names() | RUNTIME_CLASS_NAMES
+
+    def unusable(name: str) -> bool:
+        return keyword.iskeyword(name) or name in vars(builtins) or name in reserved
+
+    problems: list[str] = []
+    classes: list[str] = []
+    wire: set[str] = {e["code"] for e in data["errors"]}
+    for error in data["errors"]:
+        own = error.get("class_name") or class_name(error["code"])
+        problems += [f"class {own}"] * unusable(own)
+        classes.append(own)
+        former = set()
+        for alias in error.get("aliases", ()):
+            if alias in wire:
+                problems.append(f"alias {alias}")
+                continue
+            wire.add(alias)
+            name = class_name(alias)
+            if name != own and not unusable(name):
+                former.add(name)
+        classes += sorted(former)
+    for category in data["categories"]:
+        name = category.get("class_name") or category_class_name(category["id"])
+        problems += [f"class {name}"] * unusable(name)
+        classes.append(name)
+    problems += [f"{name} twice" for name, n in Counter(classes).items() if n > 1]
+    phrases = [s["phrase"] for s in data["statuses"]]
+    members = [status_member_name(p) for p in dict.fromkeys(phrases)]
+    problems += [f"phrase {p} twice" for p, n in Counter(phrases).items() if n > 1]
+    problems += [f"member {m} twice" for m, n in Counter(members).items() if n > 1]
+    return problems
+
+
+def _every_name_resolves(catalog: Catalog, package: str) -> None:
+    """Each derived name is where a user looks for it, and no generated name hides a builtin."""
+    facade = importlib.import_module(package)
+    exceptions = importlib.import_module(f"{package}.exceptions")
+    for status in catalog.statuses:
+        member = getattr(facade.HttpStatus, status.member_name)
+        assert (member.value, member.phrase) == (status.status, status.phrase)
+    for category in catalog.categories:
+        assert getattr(facade.ErrorCategory, category.member_name).value == category.id
+        assert getattr(facade, category.class_name) is getattr(exceptions, category.class_name)
+    for entry in catalog.errors:
+        klass = getattr(facade, entry.class_name)
+        assert klass.code is getattr(facade.ErrorCode, entry.member_name) is facade.ErrorCode(entry.code)
+        for alias, member in zip(entry.aliases, entry.alias_member_names, strict=True):
+            assert getattr(facade.ErrorCode, member) is klass.code and facade.ErrorCode(alias) is klass.code
+        assert all(getattr(facade, name) is klass for name in entry.alias_class_names)
+    # The enums keep their own behaviour, and a star import binds no builtin's name.
+    assert facade.ErrorCode.lookup.__func__ is CatalogCode.lookup.__func__
+    assert facade.HttpStatus.of.__func__ is CatalogStatus.of.__func__
+    namespace: dict[str, Any] = {}
+    exec(f"from {package} import *", namespace)
+    assert not (set(namespace) - {"__builtins__"}) & set(vars(builtins)), sorted(namespace)
+
+
 @settings(
-    max_examples=40,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=catalogs())
-def test_property_generated_package_matches_its_catalog(tmp_path: Path, data: dict[str, Any]) -> None:
-    catalog = build(data)
+def test_property_check_refuses_a_catalog_at_a_name_or_its_package_imports(
+    tmp_path: Path, data: dict[str, Any]
+) -> None:
+    """Whatever check accepts, generate turns into a package that imports, where every name resolves;
+    what it refuses, it refuses at a name, and only when Python could not take that name."""
+    text = dump(data)
+    result = load_bytes(text.encode(), "drawn.yaml")
+    problems = _name_problems(data)
+    if not result.ok:
+        event("refused")
+        errors = [d for d in result.diagnostics if d.is_error]
+        at_names = set(positions_of(text, _name_paths(data)))
+        assert errors and all((d.line, d.column) in at_names for d in errors), [str(d) for d in errors]
+        assert problems, [str(d) for d in errors]
+        return
+    event("generated")
+    assert not problems, problems
+    catalog = result.catalog
+    assert catalog is not None
     package, files = generate_package(catalog, tmp_path)
     tidy(catalog, package, files)
+    _every_name_resolves(catalog, package)
     for module in [m for m in sys.modules if m == package or m.startswith(f"{package}.")]:
         del sys.modules[module]
 
