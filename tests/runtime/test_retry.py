@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import partner_invoicing_errors as codes
@@ -251,6 +251,7 @@ HEADER_TEXT = st.one_of(
 )
 
 
+@settings(max_examples=300)
 @given(value=HEADER_TEXT, offset=st.integers(-(10**10), 10**10))
 @example(value="9" * 309, offset=0)
 def test_parse_retry_after_never_raises_and_stays_in_bounds(value: str, offset: int) -> None:
