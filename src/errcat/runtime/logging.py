@@ -52,7 +52,7 @@ import logging
 import re
 import traceback
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
@@ -184,13 +184,12 @@ _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _SHORT_PART = 4
 # Delimiters (& # , / ; = ? and space) as they appear percent-encoded, once or twice, inside
 # a URL that is itself a value: a key ends before one and may start right after one.
-_ENCODED_DELIMITER = r"(?:25)?(?:26|2[3CcFf]|3[BbDdFf]|20)"
-_KEY_CHAR = rf"(?:[\w.\[\]-]|%(?!{_ENCODED_DELIMITER})[0-9A-Fa-f]{{2}})"
-_KEY_START = r"(?:(?<=%26|%23|%3[BbDdFf]|%2[CcFf]|%20)|(?<=%25(?:26|23))|(?<=%253[BbDdFf])|(?<![\w.%\[\]-]))"
-_KEY_SEP = re.compile(
-    rf"""{_KEY_START}(?P<open>b?\\*["'])?(?P<key>{_KEY_CHAR}{{1,128}})(?P<close>\\*["'])?"""
-    r"""[ \t]*(?P<sep>=>|=|:|%(?:25)?3[Dd])[ \t]*"""
-)
+_ENCODED_DELIMITER = re.compile(r"%(?:25)?(?:26|2[3CcFf]|3[BbDdFf]|20)")
+# What separates a key from its value; the key is read backwards from it (see _key_before).
+_SEPARATOR = re.compile(r"[ \t]*(?P<sep>=>|=|:|%(?:25)?3[Dd])[ \t]*")
+_KEY_PUNCTUATION = frozenset("_.[]-%")
+_QUOTES = frozenset("\"'")
+_MAX_KEY = 128
 _SCHEME_WORD = r"(?:Bearer|Basic|Digest|Token|Negotiate|NTLM|AWS4-HMAC-SHA256)"
 _VALUE_QUOTED = re.compile(r"""(?P<b>b?)(?P<q>["'])(?:(?!(?P=q))[^\\]|\\.)*(?P=q)?""", re.DOTALL)
 _VALUE_ESCAPED = re.compile(r"""(?P<q>\\+["'])(?:(?!(?P=q)).)*(?:(?P=q))?""", re.DOTALL)
@@ -257,6 +256,47 @@ def _decoded(key: str) -> str:
             break
         key = decoded
     return key
+
+
+class _Key(NamedTuple):
+    """A key found before a separator: where it starts, its text, and whether quotes enclose it."""
+
+    start: int
+    name: str
+    quoted: bool
+
+
+def _key_before(text: str, end: int) -> _Key | None:
+    """The key that ends at ``end`` (where a separator starts), read backwards; ``None`` if none.
+
+    A key is up to 128 word characters, dots, dashes, brackets and percent-escapes, with
+    nothing of those before it; it starts after the last percent-encoded delimiter in it,
+    so ``%3Fpage%3D1%26token`` is the key ``token``. Quotes (and the backslashes that
+    escape them) may enclose it.
+    """
+    close = end
+    if close > 0 and text[close - 1] in _QUOTES:
+        close -= 1
+        while close > 0 and text[close - 1] == "\\":
+            close -= 1
+    start = close
+    while start > 0 and close - start <= _MAX_KEY:
+        char = text[start - 1]
+        if not (char.isalnum() or char in _KEY_PUNCTUATION):
+            break
+        start -= 1
+    if start == close or close - start > _MAX_KEY:
+        return None
+    name = text[start:close]
+    if "%" in name:
+        delimiters = list(_ENCODED_DELIMITER.finditer(name))
+        if delimiters:
+            last = delimiters[-1]
+            start, name = start + last.end(), name[last.end() :]
+            if not name:
+                return None
+    opened = start > 0 and text[start - 1] in _QUOTES
+    return _Key(start, name, opened and close < end)
 
 
 def _safe_str(value: object) -> str:
@@ -333,11 +373,12 @@ class _Redactor:
         """``key=value``-like pairs whose key is secret, with the value replaced."""
         out: list[str] = []
         position = 0
-        for match in _KEY_SEP.finditer(text):
-            if match.start() < position or not self.secret(match.group("key")):
+        for separator in _SEPARATOR.finditer(text):
+            key = _key_before(text, separator.start())
+            if key is None or key.start < position or not self.secret(key.name):
                 continue
-            start = match.end()
-            end, replacement = self._value_span(text, start, match)
+            start = separator.end()
+            end, replacement = self._value_span(text, start, key, separator.group("sep"))
             if end <= start:
                 continue
             out += (text[position:start], replacement)
@@ -347,7 +388,7 @@ class _Redactor:
         out.append(text[position:])
         return "".join(out)
 
-    def _value_span(self, text: str, start: int, key: re.Match[str]) -> tuple[int, str]:
+    def _value_span(self, text: str, start: int, key: _Key, sep: str) -> tuple[int, str]:
         """Where the value after ``key`` ends, and what replaces it (quotes kept)."""
         if text.startswith(REDACTED, start):  # redacted already
             return start, ""
@@ -358,16 +399,15 @@ class _Redactor:
                 opening = quoted.group("b") + quote if pattern is _VALUE_QUOTED else quote
                 closed = len(raw) > len(opening) and raw.endswith(quote)
                 return quoted.end(), f"{opening}{REDACTED}{quote if closed else ''}"
-        normal = _NOT_ALNUM.sub("", _decoded(key.group("key")).lower())
-        quoted_key = key.group("open") is not None and key.group("close") is not None
-        if key.group("sep") == ":" and not quoted_key and normal in _LINE_KEYS:
+        normal = _NOT_ALNUM.sub("", _decoded(key.name).lower())
+        if sep == ":" and not key.quoted and normal in _LINE_KEYS:
             line = _VALUE_LINE.match(text, start)
             return (line.end() if line else start), REDACTED
         end = start
         scheme = _VALUE_SCHEME.match(text, start)
         if scheme is not None:
             end = scheme.end()
-        pattern = _VALUE_SCALAR if quoted_key else _VALUE_PLAIN
+        pattern = _VALUE_SCALAR if key.quoted else _VALUE_PLAIN
         plain = pattern.match(text, end)
         if plain is None:
             return start, ""
