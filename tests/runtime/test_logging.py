@@ -484,3 +484,34 @@ def test_the_stdlib_reports_a_bad_call_on_stderr_and_the_filter_formats_it_inste
     finally:
         sys.stderr = stderr
         logger.removeHandler(handler)
+
+
+_PIECES = st.sampled_from(
+    [*"aZ09_-.:=&%'\"\\ ()[]{},;@/?#\n", "token", "password", "Cookie", "://", "%3D", "%26", "eyJ", "Bearer "]
+)
+
+
+@given(text=st.lists(_PIECES, max_size=60).map("".join))
+def test_redacting_any_text_twice_changes_nothing_more(text: str) -> None:
+    out = redact(text)
+    assert isinstance(out, str) and redact(out) == out
+
+
+@given(
+    msg=st.one_of(
+        st.lists(_PIECES, max_size=12).map("".join),
+        st.integers(),
+        st.none(),
+        st.lists(st.text(max_size=5), max_size=2),
+    ),
+    args=st.lists(
+        st.one_of(
+            st.lists(_PIECES, max_size=8).map("".join), st.integers(), st.floats(), st.binary(max_size=8)
+        ),
+        max_size=3,
+    ),
+)
+def test_the_filter_takes_any_log_call(msg: object, args: list[object]) -> None:
+    record = logging.LogRecord("errcat.test.any", logging.INFO, __file__, 1, msg, tuple(args), None)
+    assert RedactingFilter().filter(record) is True
+    assert isinstance(record.getMessage(), str) and record.args is None
