@@ -191,6 +191,8 @@ def _hostile_cases() -> dict[str, bytes]:
         cases[f"nesting-flow-map-{depth}"] = _edit(
             "form_id: f_1", "form_id: " + "{a: " * depth + "1" + "}" * depth
         )
+    for depth in (33, 990):  # at the top level, where libyaml's own limit (1,000) is furthest away
+        cases[f"nesting-top-level-{depth}"] = MINIMAL.encode() + b"extra: " + b"[" * depth + b"]" * depth
     for depth in (40, 2000):
         block = "".join(f"\n{'  ' * (level + 4)}k{level}:" for level in range(depth))
         cases[f"nesting-block-{depth}"] = _edit("      form_id: f_1", "      form_id:" + block + " 1")
