@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from errcat.toolchain.commands import Outcome
@@ -65,26 +65,37 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    except BrokenPipeError:  # `errcat list | head`: the reader has gone; say nothing more
-        _silence_stdout()
+    except BrokenPipeError:  # the reader went away before a command had an outcome to print
+        _silence(sys.stdout)
         return 0
     except KeyboardInterrupt:
         return 130
 
 
 def _print(outcome: Outcome) -> int:
-    if outcome.stdout:
-        print(outcome.stdout, flush=True)
-    if outcome.stderr:
-        print(outcome.stderr, file=sys.stderr, flush=True)
+    """Print the outcome and return its status, also when a reader has gone (``errcat check | head``).
+
+    A closed pipe ends that stream's output silently; the other stream is still written,
+    and the exit status stays the verdict's.
+    """
+    for stream, text in ((sys.stdout, outcome.stdout), (sys.stderr, outcome.stderr)):
+        if not text:
+            continue
+        try:
+            stream.write(text + "\n")
+            stream.flush()
+        except BrokenPipeError:
+            _silence(stream)
     return outcome.status
 
 
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null, so that the interpreter's final flush cannot fail again."""
+def _silence(stream: TextIO) -> None:
+    """Point ``stream`` at /dev/null, so that the interpreter's final flush cannot fail again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
+    try:
+        os.dup2(devnull, stream.fileno())
+    finally:
+        os.close(devnull)
 
 
 def build_parser() -> argparse.ArgumentParser:

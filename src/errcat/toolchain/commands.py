@@ -94,15 +94,17 @@ def check(project: Project, *, fmt: str = "text", use_cache: bool = True, quiet:
         raw = read_catalog(project.catalog, name)
     except Unreadable as exc:
         return _check_outcome([exc.diagnostic], {}, fmt, name, quiet, EXIT_USAGE)
+    # The cache knows clean catalogs only: a hit means no diagnostic at all, a miss a full check.
     key = cache.key_for(raw) if use_cache else None
-    cached = cache.get(key, name) if key else None
+    cached = cache.get(key) if key else None
     if cached is not None:
-        found, counts = cached
+        found: list[Diagnostic] = []
+        counts = cached
     else:
         result = load_bytes(raw, name, build=False)
         found, counts = list(result.diagnostics), result.counts
-        if key:
-            cache.put(key, found, counts)
+        if key and not found:
+            cache.put(key, counts)
     return _check_outcome(found, counts, fmt, name, quiet)
 
 
