@@ -12,6 +12,7 @@ A command that cannot go on raises :class:`Stop` with the outcome that says why.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -263,20 +264,47 @@ def layout_of(project: Project, command: str) -> Layout:
 
 def generate(project: Project, *, check_only: bool = False, command: str = "errcat generate") -> Outcome:
     """``errcat generate [--check]``: write every output of the catalog, or report how the files drift."""
+    from errcat.toolchain.format import FormattingError
     from errcat.toolchain.render import render_all
     from errcat.toolchain.write import check as drift_of
     from errcat.toolchain.write import write
 
     layout = layout_of(project, command)
     catalog = load_catalog(project)
-    files = render_all(catalog, layout)
-    if check_only:
-        return _drift_outcome(drift_of(files, project.out), project, "errcat generate")
-    changed = write(files, project.out)
+    try:
+        files = render_all(catalog, layout)
+        if check_only:
+            return _drift_outcome(drift_of(files, project.out), project, "errcat generate")
+        changed = write(files, project.out)
+    except OSError as exc:
+        return _io_problem(exc)
+    except FormattingError as exc:  # ruff could not write its copies (a full disk), or a template bug
+        return Outcome(EXIT_FAILED, stderr=printable(f"errcat: error: {exc}".replace("\n", " ")))
     summary = f"errcat: {len(changed)} of {len(files)} generated file(s) updated"
     if changed:
         summary += ": " + ", ".join(changed)
     return Outcome(EXIT_OK, stderr=summary)
+
+
+def _io_problem(exc: OSError) -> Outcome:
+    """An I/O fault as one located line: ``path: error: what went wrong; what to do``, exit 1."""
+    from errcat.toolchain.write import WriteError
+
+    if isinstance(exc, WriteError):
+        line = f"{_shown_path(exc.path)}: error: {exc.problem}; {exc.fix}"
+    else:
+        where = _shown_path(Path(os.fsdecode(exc.filename))) if exc.filename is not None else "errcat"
+        line = f"{where}: error: {exc.strerror or exc}; fix that and run the command again"
+    return Outcome(EXIT_FAILED, stderr=printable(line.replace("\n", " ")))
+
+
+def _shown_path(path: Path) -> str:
+    """``path`` relative to the working directory when it is below it, else as it is."""
+    try:
+        relative = os.path.relpath(path)
+    except (OSError, ValueError):  # no working directory, or another drive
+        return str(path)
+    return str(path) if relative == "." or relative.startswith("..") else relative
 
 
 def _drift_outcome(drifts: Sequence[Drift], project: Project, command: str, shown: int = 10) -> Outcome:
@@ -306,38 +334,57 @@ def _site_files(project: Project, command: str) -> dict[str, str]:
 
 def docs_build(project: Project, *, check_only: bool = False, command: str = "errcat docs build") -> Outcome:
     """``errcat docs build [--check]``: render the site's pages, then run ``mkdocs build --strict``."""
-    from errcat.toolchain.mkdocs import BuildFailed, build_site, check_site, write_site
+    _require_mkdocs()
+    from errcat.toolchain.mkdocs import BuildFailed, check_site, write_site
 
     files = _site_files(project, command)
-    if check_only:
-        return _drift_outcome(check_site(files, project.site_dir), project, "errcat docs build")
-    written = write_site(files, project.site_dir)
     try:
-        output = build_site(project.site_dir)
+        if check_only:
+            return _drift_outcome(check_site(files, project.site_dir), project, "errcat docs build")
+        # The pages and the HTML are one transaction: a failed build leaves both as they were.
+        written = write_site(files, project.site_dir, build=True)
     except BuildFailed as exc:
         return Outcome(EXIT_FAILED, stderr=printable(f"errcat: mkdocs build --strict failed:\n{exc}"))
+    except OSError as exc:
+        return _io_problem(exc)
     return Outcome(
         EXIT_OK,
         stderr=f"errcat: {len(written.changed)} of {len(files)} page file(s) updated, "
-        f"{len(written.removed)} removed; site built in {output}",
+        f"{len(written.removed)} removed; site built in {_shown_path(project.site_dir / 'build')}",
     )
+
+
+def _require_mkdocs() -> None:
+    """MkDocs runs in a child process; a missing one is named before anything is written."""
+    import importlib.util
+
+    for module in ("mkdocs", "material"):
+        if importlib.util.find_spec(module) is None:
+            raise ModuleNotFoundError(f"No module named {module!r}", name=module)
 
 
 def docs_serve(
     project: Project, address: str, *, command: str = "errcat docs serve", say: Callable[[str], None] = print
 ) -> Outcome:
     """``errcat docs serve``: the site with live reload, its pages rendered again when the catalog changes."""
+    _require_mkdocs()
     from errcat.toolchain.mkdocs import serve_site, write_site
 
-    write_site(_site_files(project, command), project.site_dir)
+    try:
+        write_site(_site_files(project, command), project.site_dir)
+    except OSError as exc:
+        return _io_problem(exc)
 
     def rerender() -> None:
         try:
             again = _site_files(project, command)
+            written = write_site(again, project.site_dir)
         except Stop as stop:  # a catalog with errors while the author types: say so, keep serving
             say(stop.outcome.stderr or stop.outcome.stdout)
             return
-        written = write_site(again, project.site_dir)
+        except OSError as exc:  # the same for a page that cannot be written
+            say(_io_problem(exc).stderr)
+            return
         say(f"errcat: {project.catalog_name} changed; {len(written.changed)} page file(s) rendered again")
 
     status = serve_site(project.site_dir, address, watch=project.catalog, on_change=rerender)

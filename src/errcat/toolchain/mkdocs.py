@@ -1,17 +1,19 @@
 """The site's writer and build step: rendered files to disk, then the real ``mkdocs build --strict``.
 
 :func:`write_site` writes what :func:`errcat.toolchain.render.site.render_site` produced under
-the site directory (:mod:`errcat.toolchain.write`) and removes generated files the catalog no
-longer produces; :func:`check_site` writes nothing and reports drift. :func:`build_site` runs
-MkDocs in a child process, so what it checks is exactly what ``mkdocs build --strict``
-checks. :func:`serve_site` runs ``mkdocs serve`` for authors, renders the pages again when
-the catalog changes, and never leaves the child behind (Ctrl-C or SIGTERM).
+the site directory and removes generated files the catalog no longer produces, as one
+transaction of :mod:`errcat.toolchain.write`; with ``build=True`` the HTML is built by MkDocs
+from a staged copy of the new pages and swapped into ``build/`` in the same transaction, so the
+pages and the HTML are all old or all new, and a failed build changes nothing.
+:func:`check_site` writes nothing and reports drift. :func:`build_site` runs MkDocs in a child
+process, so what it checks is exactly what ``mkdocs build --strict`` checks. :func:`serve_site`
+runs ``mkdocs serve`` for authors, renders the pages again when the catalog changes, and never
+leaves the child behind (Ctrl-C or SIGTERM).
 """
 
 from __future__ import annotations
 
 import os
-import posixpath
 import shutil
 import signal
 import subprocess
@@ -22,12 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from errcat.toolchain.write import Drift, check, write
+from errcat.toolchain.write import Build, Drift, Step, check, commit
 
-__all__ = ["BuildFailed", "SiteBuild", "build_site", "check_site", "serve_site", "write_site"]
+__all__ = ["BUILD_DIR", "BuildFailed", "SiteBuild", "build_site", "check_site", "serve_site", "write_site"]
 
 #: Generated files live under these parts of the site directory; anything else there is a stale output.
 GENERATED_DIRS = ("docs",)
+#: Where ``write_site(..., build=True)`` puts the built HTML, below the site directory.
+BUILD_DIR = "build"
 
 
 class BuildFailed(Exception):
@@ -36,28 +40,31 @@ class BuildFailed(Exception):
 
 @dataclass(frozen=True, slots=True)
 class SiteBuild:
-    """What a write changed: the files written and the stale ones removed."""
+    """What a write changed: the files written and the stale ones removed; the built HTML, if built."""
 
     changed: tuple[str, ...]
     removed: tuple[str, ...]
+    output: Path | None = None
 
 
-def write_site(files: Mapping[str, str], site_dir: Path) -> SiteBuild:
-    """Write ``files`` under ``site_dir`` and remove the generated files no longer produced."""
-    changed = write(files, site_dir)
-    stale = sorted(path for path in _files_under(site_dir, GENERATED_DIRS) if path not in files)
-    emptied: set[str] = set()
-    for relative in stale:
-        (site_dir / relative).unlink()
-        emptied.add(posixpath.dirname(relative))
-    # Directories left empty go too, deepest first, up to (not including) the generated tops.
-    while emptied:
-        directory = max(emptied, key=lambda d: d.count("/"))
-        emptied.discard(directory)
-        if directory not in GENERATED_DIRS and not os.listdir(site_dir / directory):
-            (site_dir / directory).rmdir()
-            emptied.add(posixpath.dirname(directory))
-    return SiteBuild(tuple(sorted(changed)), tuple(stale))
+def write_site(
+    files: Mapping[str, str], site_dir: Path, *, build: bool = False, step: Step | None = None
+) -> SiteBuild:
+    """Write ``files`` under ``site_dir``, remove the generated files no longer produced, and build.
+
+    ``files`` is the whole MkDocs project. With ``build``, MkDocs builds it (from a staged
+    copy) into ``site_dir/build``, in the same transaction as the pages. Raises
+    :class:`~errcat.toolchain.write.WriteError` when the files cannot be written and
+    :class:`BuildFailed` when MkDocs refuses the pages; either way nothing has changed.
+    """
+    written = commit(
+        files,
+        site_dir,
+        own=GENERATED_DIRS,
+        build=Build(BUILD_DIR, _run_build) if build else None,
+        step=step,
+    )
+    return SiteBuild(written.changed, written.removed, site_dir / BUILD_DIR if build else None)
 
 
 def _files_under(site_dir: Path, tops: tuple[str, ...]) -> list[str]:
@@ -88,22 +95,31 @@ def _environment() -> dict[str, str]:
 
 
 def build_site(site_dir: Path, output: Path | None = None) -> Path:
-    """Run ``mkdocs build --strict`` on the project in ``site_dir``; the HTML goes to ``output``."""
-    output = output or site_dir / "build"
+    """Run ``mkdocs build --strict`` on the project in ``site_dir``; the HTML goes to ``output``.
+
+    The build step alone, in place (``output`` is emptied first): what tests and benchmarks
+    build in directories of their own. ``errcat docs build`` uses ``write_site(..., build=True)``.
+    """
+    output = output or site_dir / BUILD_DIR
     if output.exists():
         shutil.rmtree(output)
+    _run_build(site_dir, output, ())
+    return output
+
+
+def _run_build(site_dir: Path, output: Path, keep_fds: tuple[int, ...]) -> None:
+    # Not --quiet: it drops the warnings before --strict can count them, and the build passes.
     done = subprocess.run(
-        _mkdocs(
-            "build", "--strict", "--quiet", "-f", str(site_dir / "mkdocs.yml"), "-d", str(output.resolve())
-        ),
+        _mkdocs("build", "--strict", "-f", str(site_dir / "mkdocs.yml"), "-d", str(output.resolve())),
         capture_output=True,
         text=True,
         env=_environment(),
+        pass_fds=keep_fds,
         check=False,
     )
     if done.returncode != 0:
-        raise BuildFailed((done.stdout + done.stderr).strip() or f"mkdocs exited with {done.returncode}")
-    return output
+        said = [line for line in (done.stdout + done.stderr).splitlines() if not line.startswith("INFO ")]
+        raise BuildFailed("\n".join(said).strip() or f"mkdocs exited with {done.returncode}")
 
 
 def serve_site(
@@ -117,24 +133,34 @@ def serve_site(
     """Run ``mkdocs serve`` on ``site_dir`` until it exits or errcat is stopped; its exit status.
 
     When the file ``watch`` (the catalog) changes, ``on_change`` renders the pages again and
-    MkDocs' own watcher reloads the browser. Ctrl-C and SIGTERM stop the child and wait for
-    it: no traceback, no mkdocs process left running. Ctrl-C exits 0, SIGTERM 143.
+    MkDocs' own watcher reloads the browser. Ctrl-C, SIGTERM and SIGHUP (the terminal went
+    away) stop the child and wait for it: no traceback, no mkdocs process left running.
+    Ctrl-C exits 0, the others 128 + the signal's number. The handlers are in place before
+    the child starts, so no signal can end errcat while leaving the child behind.
     """
-    child = subprocess.Popen(
-        _mkdocs("serve", "--strict", "-f", str(site_dir / "mkdocs.yml"), "-a", address),
-        env=_environment(),
-        start_new_session=True,  # errcat forwards the signals itself, then waits
-    )
     stopped: list[int] = []
 
     def stop(signum: int, frame: FrameType | None) -> None:
         stopped.append(signum)
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    handled = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {sig: signal.signal(sig, stop) for sig in handled}
+    try:
+        child = subprocess.Popen(
+            _mkdocs("serve", "--strict", "-f", str(site_dir / "mkdocs.yml"), "-a", address),
+            env=_environment(),
+            start_new_session=True,  # errcat forwards the signals itself, then waits
+        )
+    except BaseException:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        raise
     try:
         seen = _stamp(watch)
         while child.poll() is None and not stopped:
             time.sleep(interval)
+            if stopped:
+                break
             current = _stamp(watch)
             if current != seen and on_change is not None:
                 seen = current
