@@ -515,3 +515,14 @@ def test_the_filter_takes_any_log_call(msg: object, args: list[object]) -> None:
     record = logging.LogRecord("errcat.test.any", logging.INFO, __file__, 1, msg, tuple(args), None)
     assert RedactingFilter().filter(record) is True
     assert isinstance(record.getMessage(), str) and record.args is None
+
+
+def test_a_second_template_for_the_same_arguments_is_formatted_before_they_are_cleared() -> None:
+    """uvicorn logs ``color_message``, a coloured copy of the template that it formats with the args."""
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, "%s %s", ("GET", f"/x?token={SECRET}"), None
+    )
+    record.color_message = "\x1b[1m%s\x1b[0m %s"
+    RedactingFilter().filter(record)
+    assert record.color_message == "\x1b[1mGET\x1b[0m /x?token=[REDACTED]"
+    assert record.getMessage() == "GET /x?token=[REDACTED]"

@@ -736,6 +736,12 @@ class RedactingFilter(logging.Filter):
             )
         if not isinstance(record.msg, str):
             record.msg = redactor.value(record.msg, strict=False)
+        colored = record.__dict__.get("color_message")
+        if isinstance(colored, str) and record.args:  # uvicorn's second template, for the same arguments
+            try:
+                record.__dict__["color_message"] = colored % record.args
+            except Exception:
+                record.__dict__["color_message"] = record.msg
         record.msg = redactor.text(_message_of(record))
         record.args = None
         if "message" in record.__dict__:  # formatted by an earlier handler
