@@ -106,14 +106,16 @@ class _RecordedBuild:
         self.built = 0
         self._build = mkdocs._run_build  # the real one, before it is replaced by this
 
-    def __call__(self, project: Path, output: Path, keep_fds: tuple[int, ...]) -> None:
+    def __call__(
+        self, project: Path, output: Path, keep_fds: tuple[int, ...], shown: Path | None = None
+    ) -> None:
         digest = hashlib.sha256()
         for path in sorted(project.rglob("*")):
             if path.is_file():
                 digest.update(path.relative_to(project).as_posix().encode() + b"\0" + path.read_bytes())
         recorded = self.store / digest.hexdigest()
         if not recorded.exists():
-            self._build(project, recorded, keep_fds)
+            self._build(project, recorded, keep_fds, shown)
             self.built += 1
         shutil.copytree(recorded, output, copy_function=os.link)  # the writer moves files, never edits them
 
@@ -303,6 +305,19 @@ def test_docs_build_on_a_full_disk_or_a_read_only_directory_is_one_located_line(
     assert full.returncode == 1
     (line,) = err.splitlines()
     assert line.startswith("site/docs/"), line
+    assert ": error: cannot write it: the file is larger than the file size limit of this process; " in line
+    assert state(site) == before
+
+    def no_room_for_the_theme() -> None:  # every page fits; MkDocs' copy of Material's script does not
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+    assert largest < 64 * 1024
+    full = _docs(project, "build", preexec_fn=no_room_for_the_theme)
+    _, err = full.communicate(timeout=120)
+    assert full.returncode == 1
+    (line,) = err.splitlines()  # not MkDocs' traceback
+    assert line.startswith("site/build/assets/"), line
     assert ": error: cannot write it: the file is larger than the file size limit of this process; " in line
     assert state(site) == before
     (site / "docs" / "categories").chmod(0o555)  # validation.md, in there, changes

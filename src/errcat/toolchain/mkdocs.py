@@ -14,6 +14,7 @@ leaves the child behind (Ctrl-C or SIGTERM).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from errcat.toolchain.write import Build, Drift, Step, check, commit
+from errcat.toolchain.write import Build, Drift, Step, WriteError, check, commit, io_fault
 
 __all__ = ["BUILD_DIR", "BuildFailed", "SiteBuild", "build_site", "check_site", "serve_site", "write_site"]
 
@@ -57,12 +58,12 @@ def write_site(
     :class:`~errcat.toolchain.write.WriteError` when the files cannot be written and
     :class:`BuildFailed` when MkDocs refuses the pages; either way nothing has changed.
     """
+
+    def run(project: Path, output: Path, keep_fds: tuple[int, ...]) -> None:
+        _run_build(project, output, keep_fds, shown=site_dir / BUILD_DIR)
+
     written = commit(
-        files,
-        site_dir,
-        own=GENERATED_DIRS,
-        build=Build(BUILD_DIR, _run_build) if build else None,
-        step=step,
+        files, site_dir, own=GENERATED_DIRS, build=Build(BUILD_DIR, run) if build else None, step=step
     )
     return SiteBuild(written.changed, written.removed, site_dir / BUILD_DIR if build else None)
 
@@ -107,7 +108,14 @@ def build_site(site_dir: Path, output: Path | None = None) -> Path:
     return output
 
 
-def _run_build(site_dir: Path, output: Path, keep_fds: tuple[int, ...]) -> None:
+def _run_build(site_dir: Path, output: Path, keep_fds: tuple[int, ...], shown: Path | None = None) -> None:
+    """``mkdocs build --strict`` of ``site_dir`` into ``output``; its complaints as :class:`BuildFailed`.
+
+    When MkDocs dies of an I/O error (a full disk while it copies the theme's assets), that
+    is a :class:`~errcat.toolchain.write.WriteError` at the file it could not write (named
+    where it would end up, ``shown``), not MkDocs' traceback. Another traceback is cut to
+    its last line.
+    """
     # Not --quiet: it drops the warnings before --strict can count them, and the build passes.
     done = subprocess.run(
         _mkdocs("build", "--strict", "-f", str(site_dir / "mkdocs.yml"), "-d", str(output.resolve())),
@@ -117,9 +125,32 @@ def _run_build(site_dir: Path, output: Path, keep_fds: tuple[int, ...]) -> None:
         pass_fds=keep_fds,
         check=False,
     )
-    if done.returncode != 0:
-        said = [line for line in (done.stdout + done.stderr).splitlines() if not line.startswith("INFO ")]
-        raise BuildFailed("\n".join(said).strip() or f"mkdocs exited with {done.returncode}")
+    if done.returncode == 0:
+        return
+    said = [line for line in (done.stdout + done.stderr).splitlines() if not line.startswith("INFO ")]
+    if "Traceback (most recent call last):" in said:
+        last = next((line for line in reversed(said) if line.strip()), "")
+        if fault := _io_fault(last, output.resolve(), shown or output):
+            raise fault
+        hint = f"(run mkdocs build -f {site_dir / 'mkdocs.yml'} to see where)"
+        raise BuildFailed(f"MkDocs stopped with {last.strip()} {hint}")
+    raise BuildFailed("\n".join(said).strip() or f"mkdocs exited with {done.returncode}")
+
+
+#: The last line of a traceback of an OSError: ``PermissionError: [Errno 13] Permission denied: 'a' -> 'b'``.
+_OS_ERROR = re.compile(r"^(?:\w+\.)*\w*Error: \[Errno (\d+)\] ([^:]+?)(?:: '([^']*)')?(?: -> '([^']*)')?\s*$")
+
+
+def _io_fault(line: str, output: Path, shown: Path) -> WriteError | None:
+    """The :class:`WriteError` a traceback's last ``line`` reports, at the file of ``output`` it names."""
+    match = _OS_ERROR.match(line.strip())
+    if match is None:
+        return None
+    number, reason, source, target = match.groups()
+    path = Path(target or source or output)
+    if path.is_relative_to(output):
+        path = shown / path.relative_to(output)
+    return io_fault(path, OSError(int(number), reason), "write" if target or not source else "use")
 
 
 def serve_site(

@@ -64,6 +64,7 @@ __all__ = [
     "Written",
     "check",
     "commit",
+    "io_fault",
     "locked",
     "recover",
     "write",
@@ -189,45 +190,59 @@ def commit(
         _check_relative(path)
     for top in own:
         _check_relative(top)
+    existed = os.path.lexists(root)
     with locked(root, create=True) as lock:
-        recover(root, step=step)
-        plan = _plan(files, root, own, build)
-        if not plan.changed and not plan.removed and build is None:
-            return Written((), ())
-        stage = root / STAGE
         try:
-            _stage(plan, files, root, build is not None, step)
-            if build is not None:
-                step("build")
-                build.run(stage / "files", stage / "build", (lock,))
-            journal = {
-                "format": _JOURNAL_FORMAT,
-                "replace": [path for path, _ in plan.changed],
-                "remove": plan.removed,
-                "keep": list(own),
-                "build": build.output if build is not None else None,
-            }
-            step("journal")
-            try:
-                _write_bytes(stage / (_JOURNAL + ".tmp"), json.dumps(journal, indent=1).encode(), 0o600)
-            except OSError as exc:
-                raise WriteError(
-                    stage, f"cannot record the write: {_reason(exc)}", _fix(exc), exc.errno or 0
-                ) from None
-            step("commit")
-        except BaseException:  # not committed: nothing has changed, and nothing is left
-            _remove_tree(stage)
+            return _commit(files, root, own, build, step, lock)
+        except BaseException:
+            if not existed:  # a root made for a write that failed goes again (when still empty)
+                with contextlib.suppress(OSError):
+                    root.rmdir()
             raise
-        with _signals_held():  # Ctrl-C or SIGTERM take effect once every output is new
-            try:
-                os.replace(stage / (_JOURNAL + ".tmp"), stage / _JOURNAL)  # the commit point
-            except OSError as exc:
-                _remove_tree(stage)
-                raise WriteError(
-                    stage, f"cannot record the write: {_reason(exc)}", _fix(exc), exc.errno or 0
-                ) from None
-            _apply(root, journal, step, clean=False)
+
+
+def _commit(
+    files: Mapping[str, str], root: Path, own: Sequence[str], build: Build | None, step: Step, lock: int
+) -> Written:
+    """:func:`commit`, with the lock held (its descriptor is ``lock``)."""
+    recover(root, step=step)
+    plan = _plan(files, root, own, build)
+    if not plan.changed and not plan.removed and build is None:
+        return Written((), ())
+    stage = root / STAGE
+    try:
+        _stage(plan, files, root, build is not None, step)
+        if build is not None:
+            step("build")
+            build.run(stage / "files", stage / "build", (lock,))
+        journal = {
+            "format": _JOURNAL_FORMAT,
+            "replace": [path for path, _ in plan.changed],
+            "remove": plan.removed,
+            "keep": list(own),
+            "build": build.output if build is not None else None,
+        }
+        step("journal")
+        try:
+            _write_bytes(stage / (_JOURNAL + ".tmp"), json.dumps(journal, indent=1).encode(), 0o600)
+        except OSError as exc:
+            raise WriteError(
+                stage, f"cannot record the write: {_reason(exc)}", _fix(exc), exc.errno or 0
+            ) from None
+        step("commit")
+    except BaseException:  # not committed: nothing has changed, and nothing is left
         _remove_tree(stage)
+        raise
+    with _signals_held():  # Ctrl-C or SIGTERM take effect once every output is new
+        try:
+            os.replace(stage / (_JOURNAL + ".tmp"), stage / _JOURNAL)  # the commit point
+        except OSError as exc:
+            _remove_tree(stage)
+            raise WriteError(
+                stage, f"cannot record the write: {_reason(exc)}", _fix(exc), exc.errno or 0
+            ) from None
+        _apply(root, journal, step, clean=False)
+    _remove_tree(stage)
     return Written(tuple(path for path, _ in plan.changed), tuple(plan.removed))
 
 
@@ -277,6 +292,23 @@ class locked:  # a context manager used like a function: with locked(root): ...
         self._fd = -1
 
     def __enter__(self) -> int:
+        # A writer that made the root and then failed removes it again; one that waited for
+        # its lock meanwhile holds a directory no longer there, and takes the lock anew.
+        while True:
+            fd = self._open()
+            if fd < 0:
+                return fd
+            self._lock(fd)
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(self._root))
+            except OSError:
+                same = False
+            if same:
+                self._fd = fd
+                return fd
+            os.close(fd)
+
+    def _open(self) -> int:
         if self._create:
             try:
                 self._root.mkdir(parents=True, exist_ok=True)
@@ -285,7 +317,7 @@ class locked:  # a context manager used like a function: with locked(root): ...
             except OSError as exc:
                 raise _cannot_create(self._root, exc) from None
         try:
-            self._fd = os.open(self._root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            return os.open(self._root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         except FileNotFoundError:
             if self._create:
                 raise
@@ -293,24 +325,23 @@ class locked:  # a context manager used like a function: with locked(root): ...
         except NotADirectoryError:
             raise _in_the_way_file(self._root, self._root) from None
         except OSError as exc:
-            raise WriteError(
-                self._root, f"cannot open it: {_reason(exc)}", _fix(exc), exc.errno or 0
-            ) from None
-        if sys.platform != "win32":
-            import fcntl
+            raise io_fault(self._root, exc, "open") from None
 
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_SH if self._shared else fcntl.LOCK_EX)
-            except OSError as exc:
-                os.close(self._fd)
-                self._fd = -1
-                raise WriteError(
-                    self._root,
-                    f"cannot lock it against a second errcat: {_reason(exc)}",
-                    "write the outputs to a local file system",
-                    exc.errno or 0,
-                ) from None
-        return self._fd
+    def _lock(self, fd: int) -> None:
+        if sys.platform == "win32":
+            return
+        import fcntl
+
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH if self._shared else fcntl.LOCK_EX)
+        except OSError as exc:
+            os.close(fd)
+            raise WriteError(
+                self._root,
+                f"cannot lock it against a second errcat: {_reason(exc)}",
+                "write the outputs to a local file system",
+                exc.errno or 0,
+            ) from None
 
     def __exit__(self, *exc: object) -> None:
         if self._fd >= 0:
@@ -708,6 +739,11 @@ def _remove_tree(path: Path) -> None:
 
 
 # --- messages ------------------------------------------------------------------------------------
+
+
+def io_fault(path: Path, exc: OSError, doing: str = "write") -> WriteError:
+    """The :class:`WriteError` of ``exc``, met while trying to ``doing`` (a verb) ``path``."""
+    return WriteError(path, f"cannot {doing} it: {_reason(exc)}", _fix(exc), exc.errno or 0)
 
 
 def _reason(exc: OSError) -> str:
