@@ -20,6 +20,32 @@ HOSTILE = (
     "*/ ends a comment, /** opens one, `${x}` a template, @deprecated a tag, </script> a script",
 )
 
+#: Short pieces of Markdown, HTML and template syntax, which the site's property tests join into
+#: longer texts: each is inert alone and must stay inert next to any other.
+MARKUP_FRAGMENTS = (
+    "<script>alert(1)</script>",
+    "[x](javascript:alert(1))",
+    "| a | b |",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "'",
+    '"',
+    '"""',
+    "\\",
+    "\n",
+    "\u2028",
+    "\u202e",
+    "</div>",
+    "<!--",
+    "-->",
+    "&amp;",
+    "*x*",
+    "`code`",
+    "<img src=x onerror=alert(1)>",
+    "---",
+    "# heading",
+)
+
 
 def one_line(text: str) -> str:
     """``text`` made valid for a one-line catalog field."""

@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from tests.hostile import HOSTILE
 
 import partner_invoicing_errors
 from errcat.integrations.fastapi import (
@@ -50,11 +51,6 @@ from partner_invoicing_errors import (
 GENERATED_ID = re.compile(r"req_[0-9a-f]{32}")
 SECRET = "s3cr3t-T0KEN-value"
 DOCS = "https://docs.invoicing.example.com/errors/codes/"
-HOSTILE = [
-    "'\"''' \"\"\" \\ \\n \n {{ 7*7 }} </script><script>alert(1)</script>",
-    "[x](javascript:alert(1)) | a | b |\u2028\u2029 \u202etxt.exe",
-    "token=abc123 Authorization: Bearer s3cr3t",
-]
 
 
 class Body(BaseModel):

@@ -18,35 +18,15 @@ from typing import Any
 import markdown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.hostile import MARKUP_FRAGMENTS
 from tests.toolchain.conftest import StaticServer, build_catalog_site
 
 from errcat.toolchain.model import Catalog
 from errcat.toolchain.render.site import render_site, visible_text
 
-HOSTILE = [
-    "<script>alert(1)</script>",
-    "[x](javascript:alert(1))",
-    "| a | b |",
-    "{{ 7*7 }}",
-    "{% raw %}",
-    "'",
-    '"',
-    '"""',
-    "\\",
-    "\n",
-    "\u2028",
-    "\u202e",
-    "</div>",
-    "<!--",
-    "-->",
-    "&amp;",
-    "*x*",
-    "`code`",
-    "<img src=x onerror=alert(1)>",
-    "---",
-    "# heading",
-]
-hostile_text = st.lists(st.sampled_from(HOSTILE) | st.text(max_size=8), min_size=1, max_size=6).map("".join)
+hostile_text = st.lists(st.sampled_from(MARKUP_FRAGMENTS) | st.text(max_size=8), min_size=1, max_size=6).map(
+    "".join
+)
 EXTENSIONS = ["admonition", "attr_list", "tables", "toc", "pymdownx.highlight", "pymdownx.superfences"]
 
 
