@@ -517,3 +517,21 @@ def test_kill_9_at_random_moments_of_the_real_writers_leaves_nothing_mixed_or_le
     for row in rows:
         runs, kills, mixed, leftovers = int(row[-8]), int(row[-7]), int(row[-2]), int(row[-1])
         assert (runs, mixed, leftovers) == (9, 0, 0) and kills > 0, row
+
+
+def test_an_output_root_below_a_file_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out").write_text("a file")
+    shipped = str(ROOT / "catalog" / "errors.yaml")
+    for extra in ([], ["--check"]):
+        assert (
+            main(["generate", "--catalog", shipped, "--package", "acme_errors", "--out", "out/sub", *extra])
+            == 1
+        )
+        assert capsys.readouterr().err == (
+            "out: error: is a file, where errcat needs the directory out/sub; "
+            "move it away and run the command again\n"
+        )
+    assert (tmp_path / "out").read_text() == "a file"

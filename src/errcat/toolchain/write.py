@@ -312,8 +312,8 @@ class locked:  # a context manager used like a function: with locked(root): ...
         if self._create:
             try:
                 self._root.mkdir(parents=True, exist_ok=True)
-            except FileExistsError:
-                raise _in_the_way_file(self._root, self._root) from None
+            except (FileExistsError, NotADirectoryError):
+                raise _in_the_way_file(_file_in_the_way(self._root), self._root) from None
             except OSError as exc:
                 raise _cannot_create(self._root, exc) from None
         try:
@@ -323,7 +323,7 @@ class locked:  # a context manager used like a function: with locked(root): ...
                 raise
             return -1
         except NotADirectoryError:
-            raise _in_the_way_file(self._root, self._root) from None
+            raise _in_the_way_file(_file_in_the_way(self._root), self._root) from None
         except OSError as exc:
             raise io_fault(self._root, exc, "open") from None
 
@@ -347,6 +347,14 @@ class locked:  # a context manager used like a function: with locked(root): ...
         if self._fd >= 0:
             os.close(self._fd)  # closing the descriptor releases the lock
             self._fd = -1
+
+
+def _file_in_the_way(path: Path) -> Path:
+    """The nearest of ``path`` and its parents that exists (the file where a directory belongs)."""
+    for candidate in (path, *path.parents):
+        if os.path.lexists(candidate):
+            return candidate
+    return path
 
 
 # --- plan ----------------------------------------------------------------------------------------
@@ -778,7 +786,11 @@ def _in_the_way_directory(path: Path) -> WriteError:
 
 
 def _in_the_way_file(path: Path, needed: Path) -> WriteError:
-    what = "a directory" if path == needed else f"the directory {needed}"
+    """``path`` is a file where errcat needs a directory: ``needed``, or one of its parents."""
+    if path == needed or not needed.is_relative_to(path.parent):
+        what = "a directory"
+    else:  # named from where the file is, as the line starts with the file
+        what = f"the directory {needed.relative_to(path.parent).as_posix()}"
     return WriteError(
         path,
         f"is a file, where errcat needs {what}",
