@@ -6,6 +6,7 @@ import importlib
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -498,8 +499,10 @@ def test_the_limit_reads_the_content_length_as_sent(content_length: bytes, statu
         sent.append(message)
 
     logging.getLogger("errcat.integrations.fastapi").disabled = True
-    try:
-        asyncio.run(app(scope, receive, send))
+    try:  # in a thread of its own: a test before may have left an event loop running in this one
+        worker = threading.Thread(target=asyncio.run, args=(app(scope, receive, send),))
+        worker.start()
+        worker.join(timeout=30)
     finally:
         logging.getLogger("errcat.integrations.fastapi").disabled = False
     assert sent[0]["status"] == status
