@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import keyword
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,16 +17,18 @@ import yaml
 from hypothesis import assume
 from hypothesis import strategies as st
 from tests import hostile
+from tests.hostile import HOSTILE_CLASS_NAMES, HOSTILE_CODES, HOSTILE_PHRASES, one_line
 
 from errcat.runtime.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS
 from errcat.toolchain.model import category_class_name, class_name, class_name_problem
-from errcat.toolchain.source import resolve_plain
+from errcat.toolchain.source import INT_MAX, INT_MIN, resolve_plain
 
 __all__ = [
     "HOSTILE",
     "REQUIRED_ERROR_FIELDS",
     "catalogs",
     "dump",
+    "named_catalogs",
     "position_of",
     "positions_of",
     "prose",
@@ -259,3 +262,161 @@ def positions_of(
                     raise KeyError(step)
         found.append((mark.line + 1, mark.column + 1))
     return found
+
+
+# --- catalogs whose names and phrases try to break the generated package ---------------------------
+
+ERROR_STATUSES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+STATUS_STRATEGY = {
+    401: "refresh_credentials",
+    409: "use_existing_resource",
+    429: "backoff",
+    500: "backoff",
+    503: "backoff",
+}
+
+
+_texts_or_hostile = st.one_of(
+    st.sampled_from(HOSTILE), st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40)
+).filter(lambda t: t.strip() != "")
+_identifiers = st.from_regex(r"[a-z][a-z0-9]{1,6}(_[a-z0-9]{1,4}){0,2}", fullmatch=True)
+#: Codes, category ids and aliases: any the schema allows, a hostile one every fourth draw or so.
+hostile_names = st.one_of(_identifiers, _identifiers, _identifiers, st.sampled_from(HOSTILE_CODES))
+hostile_class_names = st.one_of(
+    st.from_regex(r"[A-Z][A-Za-z0-9]{0,10}", fullmatch=True), st.sampled_from(HOSTILE_CLASS_NAMES)
+)
+hostile_phrases = st.one_of(
+    st.from_regex(r"[A-Z][A-Za-z0-9' -]{0,20}", fullmatch=True), st.sampled_from(HOSTILE_PHRASES)
+)
+_metadata_values = st.one_of(_texts_or_hostile, st.integers(INT_MIN, INT_MAX), st.booleans())
+
+
+#: Ways to write a phrase that another phrase's HttpStatus member already has (the first: the same phrase).
+_SAME_MEMBER = (
+    lambda p: p,
+    str.upper,
+    str.capitalize,
+    lambda p: p.replace(" ", "-"),
+    lambda p: p + "'",
+)
+
+
+@st.composite
+def _drawn_phrases(draw: st.DrawFn, statuses: list[int]) -> list[str]:
+    """The phrase of each status: its own mostly, else any or a hostile one, or another's in disguise."""
+    drawn: list[str] = []
+    for status in statuses:
+        choice = draw(st.integers(0, 5))
+        if choice == 5 and drawn:
+            drawn.append(draw(st.sampled_from(_SAME_MEMBER))(draw(st.sampled_from(drawn))))
+        elif choice == 4:
+            drawn.append(draw(hostile_phrases))
+        else:
+            drawn.append(ERROR_STATUSES[status])
+    return drawn
+
+
+@st.composite
+def named_catalogs(draw: st.DrawFn) -> dict[str, Any]:
+    """A catalog that passes the schema, with names and phrases often chosen to break Python.
+
+    The generated-package tests draw these: whatever the checker accepts, generate must make a
+    package that imports. Everything but the names is valid, so whatever the checker refuses in
+    it is a name: a code, alias, class name, category id or status phrase.
+    """
+    statuses = sorted(draw(st.sets(st.sampled_from(sorted(ERROR_STATUSES)), min_size=1, max_size=4)))
+    category_ids = sorted(draw(st.lists(hostile_names, min_size=1, max_size=3, unique=True)))
+    codes = sorted(draw(st.lists(hostile_names, min_size=1, max_size=6, unique=True)))
+    unused = iter(draw(st.lists(hostile_names.filter(lambda n: n not in codes), max_size=4, unique=True)))
+    errors = []
+    for index, code in enumerate(codes):
+        status = draw(st.sampled_from(statuses))
+        title, message = one_line(draw(_texts_or_hostile)), draw(_texts_or_hostile)
+        error: dict[str, Any] = {
+            "code": code,
+            "status": status,
+            "category": draw(st.sampled_from(category_ids)),
+            "title": title,
+            "message": message,
+            "cause": draw(_texts_or_hostile),
+            "solution": draw(_texts_or_hostile),
+            "retry": {"strategy": STATUS_STRATEGY.get(status, "do_not_retry")},
+            "example": {"message": draw(_texts_or_hostile), "request_id": one_line(draw(_texts_or_hostile))},
+        }
+        # An explicit class name (hostile or not), or the one derived from the code.
+        chosen = draw(st.sampled_from(["derived", "explicit", "hostile"]))
+        if chosen == "explicit":
+            error["class_name"] = f"Code{index}Failure"
+        elif chosen == "hostile":
+            error["class_name"] = draw(hostile_class_names)
+        # Now and then a renamed code: its former hostile_names, and once in a while a code's name (refused).
+        # (Rare branches test the largest value: hypothesis draws the smallest one most often.)
+        if draw(st.integers(0, 3)) == 3:
+            aliases = [alias for _, alias in zip(range(draw(st.integers(1, 2))), unused, strict=False)]
+            if draw(st.integers(0, 4)) == 4:
+                aliases.append(draw(st.sampled_from(codes)))
+            if aliases:
+                error["aliases"] = list(dict.fromkeys(aliases))
+        if draw(st.booleans()):
+            key = draw(
+                _identifiers.filter(
+                    lambda k: (
+                        k not in ENVELOPE_FIELDS | RESERVED_KEYWORDS
+                        and not (keyword.iskeyword(k) or keyword.issoftkeyword(k))
+                    )
+                )
+            )
+            error["metadata"] = {key: draw(_texts_or_hostile)}
+            error["example"]["metadata"] = {key: draw(_metadata_values)}
+        errors.append(error)
+    categories = []
+    for category_id in category_ids:
+        category = {
+            "id": category_id,
+            "title": one_line(draw(_texts_or_hostile)),
+            "description": draw(_texts_or_hostile),
+        }
+        if draw(st.integers(0, 3)) == 3:
+            category["class_name"] = draw(hostile_class_names)
+        categories.append(category)
+    return {
+        "format_version": 1,
+        "api": {
+            "name": one_line(draw(_texts_or_hostile)),
+            "version": "1.0.0",
+            "docs_url": "https://errors.example.com",
+            "description": draw(_texts_or_hostile),
+        },
+        "statuses": [
+            {
+                "status": s,
+                "phrase": phrase,
+                "description": draw(_texts_or_hostile),
+                "action": draw(_texts_or_hostile),
+            }
+            for s, phrase in zip(statuses, draw(_drawn_phrases(statuses)), strict=True)
+        ],
+        "categories": categories,
+        "errors": errors,
+        "retry_policy": {
+            "retry_statuses": [s for s in statuses if STATUS_STRATEGY.get(s) == "backoff"],
+            "transport_failures": [{"id": "timeout", "description": draw(_texts_or_hostile)}],
+            "backoff": {
+                "base_delay_seconds": 1.0,
+                "multiplier": 2.0,
+                "max_delay_seconds": 30.0,
+                "max_attempts": 3,
+                "jitter": "full",
+            },
+            "honor_retry_after": True,
+        },
+    }

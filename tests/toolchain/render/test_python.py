@@ -19,13 +19,10 @@ import jsonschema
 import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
 from tests.builders import ROOT, build, generate_package, shipped_data
-from tests.hostile import HOSTILE, HOSTILE_CLASS_NAMES, HOSTILE_CODES, HOSTILE_PHRASES, one_line
-from tests.strategies import dump, positions_of
+from tests.strategies import dump, named_catalogs, positions_of
 
 from errcat.runtime.enums import CatalogCode, CatalogStatus
-from errcat.runtime.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS
 from errcat.toolchain.load import load_bytes
 from errcat.toolchain.model import (
     RUNTIME_CLASS_NAMES,
@@ -34,25 +31,6 @@ from errcat.toolchain.model import (
     class_name,
     status_member_name,
 )
-from errcat.toolchain.source import INT_MAX, INT_MIN
-
-ALL_STATUSES = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    409: "Conflict",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    503: "Service Unavailable",
-}
-STRATEGY = {
-    401: "refresh_credentials",
-    409: "use_existing_resource",
-    429: "backoff",
-    500: "backoff",
-    503: "backoff",
-}
 
 
 def tidy(catalog: Catalog, package: str, files: dict[str, str]) -> None:
@@ -247,132 +225,6 @@ def test_contracts_are_valid(tmp_path: Path, hostile_catalog: Catalog) -> None:
 
 # --- hypothesis: catalogs built from data, with hostile names and phrases ---------------------
 
-texts = st.one_of(
-    st.sampled_from(HOSTILE), st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40)
-).filter(lambda t: t.strip() != "")
-identifiers = st.from_regex(r"[a-z][a-z0-9]{1,6}(_[a-z0-9]{1,4}){0,2}", fullmatch=True)
-#: Codes, category ids and aliases: any the schema allows, a hostile one every fourth draw or so.
-names = st.one_of(identifiers, identifiers, identifiers, st.sampled_from(HOSTILE_CODES))
-class_names = st.one_of(
-    st.from_regex(r"[A-Z][A-Za-z0-9]{0,10}", fullmatch=True), st.sampled_from(HOSTILE_CLASS_NAMES)
-)
-phrases = st.one_of(
-    st.from_regex(r"[A-Z][A-Za-z0-9' -]{0,20}", fullmatch=True), st.sampled_from(HOSTILE_PHRASES)
-)
-metadata_values = st.one_of(texts, st.integers(INT_MIN, INT_MAX), st.booleans())
-
-
-#: Ways to write a phrase that another phrase's HttpStatus member already has (the first: the same phrase).
-_SAME_MEMBER = (
-    lambda p: p,
-    str.upper,
-    str.capitalize,
-    lambda p: p.replace(" ", "-"),
-    lambda p: p + "'",
-)
-
-
-@st.composite
-def _phrases(draw: st.DrawFn, statuses: list[int]) -> list[str]:
-    """The phrase of each status: its own mostly, else any or a hostile one, or another's in disguise."""
-    drawn: list[str] = []
-    for status in statuses:
-        choice = draw(st.integers(0, 5))
-        if choice == 5 and drawn:
-            drawn.append(draw(st.sampled_from(_SAME_MEMBER))(draw(st.sampled_from(drawn))))
-        elif choice == 4:
-            drawn.append(draw(phrases))
-        else:
-            drawn.append(ALL_STATUSES[status])
-    return drawn
-
-
-@st.composite
-def catalogs(draw: st.DrawFn) -> dict[str, Any]:
-    """A catalog that passes the schema, with names and phrases often chosen to break Python.
-
-    Everything but the names is valid, so whatever the checker refuses in it is a name: a
-    code, alias, class name, category id or status phrase.
-    """
-    statuses = sorted(draw(st.sets(st.sampled_from(sorted(ALL_STATUSES)), min_size=1, max_size=4)))
-    category_ids = sorted(draw(st.lists(names, min_size=1, max_size=3, unique=True)))
-    codes = sorted(draw(st.lists(names, min_size=1, max_size=6, unique=True)))
-    unused = iter(draw(st.lists(names.filter(lambda n: n not in codes), max_size=4, unique=True)))
-    errors = []
-    for index, code in enumerate(codes):
-        status = draw(st.sampled_from(statuses))
-        title, message = one_line(draw(texts)), draw(texts)
-        error: dict[str, Any] = {
-            "code": code,
-            "status": status,
-            "category": draw(st.sampled_from(category_ids)),
-            "title": title,
-            "message": message,
-            "cause": draw(texts),
-            "solution": draw(texts),
-            "retry": {"strategy": STRATEGY.get(status, "do_not_retry")},
-            "example": {"message": draw(texts), "request_id": one_line(draw(texts))},
-        }
-        # An explicit class name (hostile or not), or the one derived from the code.
-        chosen = draw(st.sampled_from(["derived", "explicit", "hostile"]))
-        if chosen == "explicit":
-            error["class_name"] = f"Code{index}Failure"
-        elif chosen == "hostile":
-            error["class_name"] = draw(class_names)
-        # Now and then a renamed code: its former names, and once in a while a code's name (refused).
-        # (Rare branches test the largest value: hypothesis draws the smallest one most often.)
-        if draw(st.integers(0, 3)) == 3:
-            aliases = [alias for _, alias in zip(range(draw(st.integers(1, 2))), unused, strict=False)]
-            if draw(st.integers(0, 4)) == 4:
-                aliases.append(draw(st.sampled_from(codes)))
-            if aliases:
-                error["aliases"] = list(dict.fromkeys(aliases))
-        if draw(st.booleans()):
-            key = draw(
-                identifiers.filter(
-                    lambda k: (
-                        k not in ENVELOPE_FIELDS | RESERVED_KEYWORDS
-                        and not (keyword.iskeyword(k) or keyword.issoftkeyword(k))
-                    )
-                )
-            )
-            error["metadata"] = {key: draw(texts)}
-            error["example"]["metadata"] = {key: draw(metadata_values)}
-        errors.append(error)
-    categories = []
-    for category_id in category_ids:
-        category = {"id": category_id, "title": one_line(draw(texts)), "description": draw(texts)}
-        if draw(st.integers(0, 3)) == 3:
-            category["class_name"] = draw(class_names)
-        categories.append(category)
-    return {
-        "format_version": 1,
-        "api": {
-            "name": one_line(draw(texts)),
-            "version": "1.0.0",
-            "docs_url": "https://errors.example.com",
-            "description": draw(texts),
-        },
-        "statuses": [
-            {"status": s, "phrase": phrase, "description": draw(texts), "action": draw(texts)}
-            for s, phrase in zip(statuses, draw(_phrases(statuses)), strict=True)
-        ],
-        "categories": categories,
-        "errors": errors,
-        "retry_policy": {
-            "retry_statuses": [s for s in statuses if STRATEGY.get(s) == "backoff"],
-            "transport_failures": [{"id": "timeout", "description": draw(texts)}],
-            "backoff": {
-                "base_delay_seconds": 1.0,
-                "multiplier": 2.0,
-                "max_delay_seconds": 30.0,
-                "max_attempts": 3,
-                "jitter": "full",
-            },
-            "honor_retry_after": True,
-        },
-    }
-
 
 def hostile_names_data() -> dict[str, Any]:
     """A catalog whose every name is one the checker accepts but Python makes hard: keywords (mangled),
@@ -539,7 +391,7 @@ def _every_name_resolves(catalog: Catalog, package: str) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(data=catalogs())
+@given(data=named_catalogs())
 def test_property_check_refuses_a_catalog_at_a_name_or_its_package_imports(
     tmp_path: Path, data: dict[str, Any]
 ) -> None:
