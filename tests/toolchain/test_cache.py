@@ -446,8 +446,11 @@ def test_concurrent_checks_agree_and_leave_one_good_entry(tmp_path: Path) -> Non
     cache_root = tmp_path / "cache"
     env = {**os.environ, CACHE_ENV: str(cache_root)}
     argv = [sys.executable, "-m", "errcat", "check", "-q"]
-    runs = [subprocess.Popen([*argv, str(p)], env=env) for p in (MINIMAL, BAD) * 4]
-    assert [run.wait(timeout=60) for run in runs] == [0, 1] * 4
+    runs = [
+        subprocess.Popen([*argv, str(p)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for p in (MINIMAL, BAD) * 3
+    ]
+    assert [run.wait(timeout=60) for run in runs] == [0, 1] * 3
     assert entries(cache_root) == [cache.key_for(MINIMAL.read_bytes()) + cache.ENTRY_SUFFIX]
     assert probe(MINIMAL, cache_root) == ("0", "")
 
