@@ -22,7 +22,7 @@ import orjson
 from _codegen_common import row
 from pydantic import BaseModel
 
-from errcat.runtime import errors
+from errcat.runtime import wire
 from partner_invoicing_errors import ApiError, ErrorResponse, InvoiceNotFound
 
 
@@ -94,14 +94,14 @@ def main() -> None:
     )
 
     peer = per_call(lambda: FlatResponse.model_validate_json(body))
-    chosen = errors._loads
+    chosen = wire._loads
     try:
-        for label, loads in (("orjson", errors._parse_fast), ("json, no orjson", errors._parse_json)):
-            errors._loads = loads
+        for label, loads in (("orjson", wire._parse_fast), ("json, no orjson", wire._parse_json)):
+            wire._loads = loads
             ours = per_call(lambda: ApiError.from_response(404, body))
             print(row(f"bytes -> exception ({label})", ours, peer, "pydantic parse", "µs", 1e6))
     finally:
-        errors._loads = chosen
+        wire._loads = chosen
 
 
 if __name__ == "__main__":

@@ -746,7 +746,7 @@ def _catalog_of_error(error: type[ApiError] | ApiError) -> ErrorCatalog:
     klass = error if isinstance(error, type) else type(error)
     if not (isinstance(klass, type) and issubclass(klass, ApiError)):
         raise TypeError(f"error_responses() takes ApiError classes or instances, not {error!r}")
-    catalog = klass._root_.catalog
+    catalog = klass.catalog
     if catalog is None:
         raise TypeError(
             f"{klass.__qualname__} belongs to no generated package; give the package's own classes"
@@ -768,7 +768,7 @@ def _examples_of(error: type[ApiError] | ApiError, registered: type[ApiError]) -
         [error]
         if error.code
         else sorted(
-            (klass for klass in registered._by_code_.values() if issubclass(klass, error)),
+            (klass for klass in registered.codes().values() if issubclass(klass, error)),
             key=lambda klass: str(klass.code),
         )
     )
