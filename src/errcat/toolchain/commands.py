@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from errcat.toolchain.diagnostics import Diagnostic, format_github, format_json, format_text, has_errors
 from errcat.toolchain.project import Project
-from errcat.toolchain.render.text import printable
+from errcat.toolchain.terminal import printable
 
 if TYPE_CHECKING:
     from errcat.toolchain.model import Catalog
@@ -433,6 +433,7 @@ def _catalog_at(ref: str, project: Project, path: Path | None = None) -> Catalog
 def diff(project: Project, old: Path | None, new: Path | None, *, against: str | None, fmt: str) -> Outcome:
     """``errcat diff``: classify every change between two catalogs and say which version bump it needs."""
     from errcat.toolchain import diff as differ
+    from errcat.toolchain import diff_output
 
     new_path = new or project.catalog
     new_name = project.catalog_name if new is None else str(new)
@@ -451,11 +452,11 @@ def diff(project: Project, old: Path | None, new: Path | None, *, against: str |
         return Outcome(EXIT_USAGE, stderr="errcat diff: give the old catalog (OLD [NEW]) or --against REF")
     report = differ.diff(before, after)
     if fmt == "json":
-        text = differ.format_json(report)
+        text = diff_output.format_json(report)
     elif fmt == "github":
-        text = differ.format_github(report, new_name)
+        text = diff_output.format_github(report, new_name)
     elif fmt == "markdown":
-        text = differ.format_markdown(report).rstrip("\n")
+        text = diff_output.format_markdown(report).rstrip("\n")
     else:
-        text = printable(differ.format_text(report, new_name))
+        text = printable(diff_output.format_text(report, new_name))
     return Outcome(EXIT_FAILED if report.breaking_unversioned else EXIT_OK, stdout=text)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from errcat.toolchain.commands import EXIT_OK, EXIT_USAGE, Outcome
 from errcat.toolchain.render.python import package_name_problem
-from errcat.toolchain.render.text import printable
+from errcat.toolchain.terminal import printable
 
 __all__ = ["FILES", "init", "names_for"]
 

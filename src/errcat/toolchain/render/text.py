@@ -1,7 +1,7 @@
 """Text for people and tools at a terminal: ``errcat explain``'s entry, ``errcat list``'s table.
 
-Catalog text is shown, never obeyed: :func:`printable` writes control and bidirectional
-characters as ``\\uXXXX`` before anything reaches a terminal.
+Catalog text is shown, never obeyed: every line goes through
+:func:`errcat.toolchain.terminal.printable`.
 """
 
 from __future__ import annotations
@@ -10,20 +10,9 @@ import json
 import textwrap
 
 from errcat.toolchain.model import RETRY_ADVICE, Catalog, ErrorEntry
+from errcat.toolchain.terminal import printable
 
-__all__ = ["explain_text", "find_entry", "list_json", "list_text", "printable"]
-
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
-
-
-def printable(text: str) -> str:
-    """Catalog text made safe for a terminal: control characters are shown, not obeyed."""
-    if text.isprintable() and not _BIDI.intersection(text):
-        return text
-    return "".join(
-        ch if ch in "\n\t" or (ch.isprintable() and ch not in _BIDI) else f"\\u{ord(ch):04x}" for ch in text
-    )
-
+__all__ = ["explain_text", "find_entry", "list_json", "list_text"]
 
 def find_entry(catalog: Catalog, name: str) -> ErrorEntry | None:
     """The entry of a code (any case, ``-`` for ``_``), or of its exception class name."""
