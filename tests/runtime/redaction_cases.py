@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import httpx
+from hypothesis import strategies as st
 from starlette.datastructures import Headers as StarletteHeaders
 
 
@@ -386,3 +387,21 @@ PROSE: tuple[str, ...] = (
     "the Authorization header is missing",
     "code=invalid_token status=401 method=GET path=/businesses",
 )
+
+#: A secret the hand-written tests of logging and redaction hide in their own values.
+SECRET = "s3cr3t-T0KEN-value"
+
+#: Pieces of text that look like secrets, separators and quotes, which property tests join at random.
+TEXT_PIECES = st.sampled_from(
+    [*"aZ09_-.:=&%'\"\\ ()[]{},;@/?#\n", "token", "password", "Cookie", "://", "%3D", "%26", "eyJ", "Bearer "]
+)
+
+
+def failing_connect() -> None:
+    """Raise a RuntimeError whose message, note and chained cause (and this source line) hold secrets."""
+    try:
+        raise ConnectionError("cannot reach postgres://app:Tr4ceb4ck-pw@db.internal/app")
+    except ConnectionError as exc:
+        error = RuntimeError(f"login failed with api_key={SECRET}")
+        error.add_note(f"Authorization: Bearer {SECRET}")
+        raise error from exc

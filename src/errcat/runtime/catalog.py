@@ -120,18 +120,11 @@ class ErrorCatalog:
         server_codes: "Mapping[str, str]",
         http_error_codes: "Mapping[int, str] | None" = None,
     ) -> None:
-        self.package = package
-        self.name = name
-        self.version = version
-        self.docs_url = docs_url
-        self.statuses = statuses
-        self.categories = categories
-        self.codes = codes
-        self.redact_keys = redact_keys
-        self.log_fields = log_fields
-        self.log_levels = log_levels
-        self._retry_arguments = retry_policy
-        self._server_codes = server_codes
+        # the API, its enums, its logging guidance; then what is read on first use
+        self.package, self.name, self.version, self.docs_url = package, name, version, docs_url
+        self.statuses, self.categories, self.codes = statuses, categories, codes
+        self.redact_keys, self.log_fields, self.log_levels = redact_keys, log_fields, log_levels
+        self._retry_arguments, self._server_codes = retry_policy, server_codes
         self._http_error_codes = http_error_codes or {}
         self._retry_policy: RetryPolicy | None = None
         self._api_error: type[ApiError] | None = None

@@ -49,12 +49,8 @@ class Member:
         format: str = "",
         holds: "WireObject | None" = None,
     ) -> None:
-        self.name = name
-        self.type = type
-        self.description = description
-        self.always = always
-        self.format = format
-        self.holds = holds
+        self.name, self.type, self.description = name, type, description
+        self.always, self.format, self.holds = always, format, holds
 
     def __repr__(self) -> str:
         return f"<Member {self.name}: {self.type}>"
@@ -70,10 +66,7 @@ class WireObject:
     __slots__ = ("description", "extra", "members", "name")
 
     def __init__(self, name: str, description: str, members: "tuple[Member, ...]", extra: str = "") -> None:
-        self.name = name
-        self.description = description
-        self.members = members
-        self.extra = extra
+        self.name, self.description, self.members, self.extra = name, description, members, extra
 
     def __repr__(self) -> str:
         return f"<WireObject {self.name}>"

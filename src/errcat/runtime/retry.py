@@ -26,7 +26,7 @@ random wait between 0 and the nominal delay), capped, for at most
 ``max_attempts`` attempts in all. A ``Retry-After`` header (seconds or an HTTP
 date) that asks for longer wins, up to ``max_retry_after_seconds``; one that
 asks for more than that ends the retries. Every Retry-After is read by
-:func:`parse_retry_after`, which never raises and never answers more than
+:func:`~errcat.runtime.failures.parse_retry_after`, which never raises and never answers more than
 :data:`RETRY_AFTER_CAP` (an absurd value still means "longer than any policy waits").
 :meth:`RetryPolicy.call` and :meth:`RetryPolicy.acall` run the loop for sync and
 async callables with an injectable ``sleep``, ``random`` and ``clock``, so tests never wait.
@@ -47,41 +47,44 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import math
 import random as _random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-if TYPE_CHECKING:  # asyncio and email.utils are imported by the code that needs them
-    from datetime import datetime
+from errcat.runtime.failures import (
+    CONNECTION_ERROR,
+    RETRY_AFTER_CAP,
+    TIMEOUT,
+    bounded_retry_after,
+    parse_retry_after,
+    retry_after_of,
+    status_of,
+    transport_failure,
+)
 
+if TYPE_CHECKING:  # asyncio is imported by the code that needs it
     from errcat.runtime.catalog import ErrorCatalog, ErrorPackage
     from errcat.runtime.enums import CatalogCode
 
 __all__ = [
+    "CONNECTION_ERROR",
     "RETRY_AFTER_CAP",
+    "TIMEOUT",
     "Action",
     "DeadlineExceeded",
     "RetryPolicy",
     "backoff_delay",
     "existing_resource_hint",
     "parse_retry_after",
+    "retry_after_of",
     "should_retry",
+    "status_of",
+    "transport_failure",
 ]
 
 T = TypeVar("T")
-
-TIMEOUT = "timeout"
-CONNECTION_ERROR = "connection_error"
-
-#: The longest Retry-After errcat reads, in seconds (about 31.7 years). A longer one, or a
-#: later date, is read as this: far beyond any policy's ``max_retry_after``, so it still ends
-#: the retries, yet a float any ``sleep`` accepts, where ``Retry-After: 1e309``-sized digits
-#: would overflow one.
-RETRY_AFTER_CAP = 1_000_000_000.0
-_CAP_DIGITS = len(str(int(RETRY_AFTER_CAP)))
 
 
 class DeadlineExceeded(TimeoutError):
@@ -167,7 +170,7 @@ class RetryPolicy:
         and one past :data:`RETRY_AFTER_CAP` is the cap.
         """
         wait = self.jittered(retry, random)
-        retry_after = _bounded(retry_after)
+        retry_after = bounded_retry_after(retry_after)
         if retry_after is not None and self.honor_retry_after:
             if self.max_retry_after is not None and retry_after > self.max_retry_after:
                 return None
@@ -360,94 +363,6 @@ def existing_resource_hint(error: object) -> dict[str, Any]:
         return {}
     metadata = getattr(error, "metadata", None)
     return dict(metadata) if isinstance(metadata, Mapping) else {}
-
-
-# --- reading failures -------------------------------------------------------------------------
-
-
-def transport_failure(outcome: object) -> str | None:
-    """``timeout`` or ``connection_error`` for a failure that got no response; else None."""
-    if not isinstance(outcome, BaseException):
-        return None
-    names = {cls.__name__ for cls in type(outcome).__mro__}
-    # httpx: TimeoutException (ConnectTimeout, ReadTimeout, ...), ConnectError, RemoteProtocolError...
-    if isinstance(outcome, TimeoutError) or "TimeoutException" in names:
-        return TIMEOUT
-    if isinstance(outcome, ConnectionError) or names & {
-        "ConnectError",
-        "RemoteProtocolError",
-        "ReadError",
-        "WriteError",
-        "NetworkError",
-    }:
-        return CONNECTION_ERROR
-    return None
-
-
-def status_of(outcome: object) -> int | None:
-    """The HTTP status of an ``ApiError``, a response (``status_code``) or a plain int."""
-    if isinstance(outcome, bool):
-        return None
-    if isinstance(outcome, int):
-        return int(outcome)
-    for attribute in ("status", "status_code"):
-        value = getattr(outcome, attribute, None)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return int(value)
-    return None
-
-
-def retry_after_of(outcome: object) -> float | None:
-    """The Retry-After of a failure, in seconds: from its ``retry_after`` or its response's header.
-
-    Bounded as :func:`parse_retry_after` bounds a header: never NaN, negative or past the cap.
-    """
-    value = getattr(outcome, "retry_after", None)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _bounded(value)
-    headers = getattr(outcome, "headers", None)
-    if headers is None:
-        response = getattr(outcome, "response", None)
-        headers = getattr(response, "headers", None)
-    if headers is not None:
-        header = headers.get("retry-after")
-        if isinstance(header, str):
-            return parse_retry_after(header)
-    return None
-
-
-def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
-    """Seconds to wait for a ``Retry-After`` value: delta-seconds or an HTTP date; None if unreadable.
-
-    Never raises, whatever the text. Delta-seconds are ASCII digits, of any length; a date
-    in the past is 0. A value past :data:`RETRY_AFTER_CAP` (a thousand digits, the year
-    9999) is read as the cap: the server asks for longer than any policy waits, which
-    ends the retries, and the number stays one that a ``sleep`` and a float accept.
-    """
-    text = value.strip()
-    if text.isascii() and text.isdigit():  # "²".isdigit() is true, but int() refuses it
-        digits = text.lstrip("0")
-        if len(digits) > _CAP_DIGITS:  # int() of thousands of digits is slow, float() of it overflows
-            return RETRY_AFTER_CAP
-        return min(float(int(digits or "0")), RETRY_AFTER_CAP)
-    from datetime import UTC, datetime
-    from email.utils import parsedate_to_datetime
-
-    try:
-        when = parsedate_to_datetime(text)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    except (TypeError, ValueError, IndexError, OverflowError):  # not a date, or no datetime holds it
-        return None
-    return _bounded(seconds)
-
-
-def _bounded(seconds: float | None) -> float | None:
-    """A Retry-After in seconds made safe to wait on: None for NaN, 0 for the past, at most the cap."""
-    if seconds is None or math.isnan(seconds):
-        return None
-    return min(max(0.0, float(seconds)), RETRY_AFTER_CAP)
 
 
 def _strategy_of_code(code: object, codes: type[CatalogCode] | None = None) -> str | None:
