@@ -20,7 +20,7 @@ from tests import hostile
 from tests.hostile import HOSTILE_CLASS_NAMES, HOSTILE_CODES, HOSTILE_PHRASES, one_line
 
 from errcat.runtime.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS
-from errcat.toolchain.model import category_class_name, class_name, class_name_problem
+from errcat.toolchain.names import category_class_name, class_name, class_name_problem
 from errcat.toolchain.source import INT_MAX, INT_MIN, resolve_plain
 
 __all__ = [

@@ -6,8 +6,9 @@ import dataclasses
 
 from tests.builders import CATALOGS
 
+from errcat.toolchain.changelog import Release, changelog
 from errcat.toolchain.load import load
-from errcat.toolchain.model import Deprecation, Release, Retirement, changelog
+from errcat.toolchain.model import Deprecation, Retirement
 
 BASE = CATALOGS / "diff_base.yaml"
 

@@ -1,34 +1,31 @@
-"""The typed model built from the shipped catalog: derived names, URLs, example bodies, the seed's content."""
+"""The typed model: frozen records, what it derives, the shipped catalog built into it, the seed's content."""
 
 from __future__ import annotations
 
-import builtins
+import copy
 import dataclasses
-import keyword
+import pickle
 import re
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from tests.builders import ROOT
-from tests.hostile import HOSTILE_CODES, HOSTILE_PHRASES
 
-from errcat.runtime.enums import CatalogCategory, CatalogCode, CatalogStatus
+from errcat.toolchain.diff import KINDS
 from errcat.toolchain.load import load
 from errcat.toolchain.model import (
-    BUILTIN_CLASS_NAMES,
-    PACKAGE_NAMES,
+    Api,
+    Backoff,
     Catalog,
-    alias_class_names,
-    category_class_name,
-    class_name,
-    class_name_problem,
+    Category,
+    ErrorEntry,
+    Example,
+    Logging,
+    Retry,
+    RetryPolicy,
+    Status,
     doc_url,
-    member_name,
     status_class,
-    status_member_name,
 )
-from errcat.toolchain.schema import catalog_schema
 
 #: The document the shipped catalog was written from (its status table, codes and retry strategy).
 SEED = ROOT / "tests" / "catalogs" / "seed.txt"
@@ -42,13 +39,7 @@ def catalog() -> Catalog:
     return result.catalog
 
 
-def test_derived_names() -> None:
-    assert member_name("invoice_not_found") == "INVOICE_NOT_FOUND"
-    assert member_name("none") == "NONE"
-    assert member_name("true") == "TRUE"  # not a keyword once upper-cased
-    assert class_name("invoice_not_found") == "InvoiceNotFound"
-    assert class_name("a_1_b") == class_name("a1_b") == "A1B"  # why the checker refuses the pair
-    assert category_class_name("rate_limit") == "RateLimitError"
+def test_derived_urls_and_status_classes() -> None:
     assert [status_class(s) for s in (101, 204, 302, 404, 503)] == [
         "informational",
         "success",
@@ -60,84 +51,58 @@ def test_derived_names() -> None:
     assert doc_url("https://x.example/errors/", "a_b") == "https://x.example/errors/codes/a_b/"
 
 
-def test_a_derived_class_name_that_is_a_keyword_gets_a_trailing_underscore() -> None:
-    assert [class_name(c) for c in ("none", "true", "false")] == ["None_", "True_", "False_"]
-    assert [category_class_name(c) for c in ("none", "true")] == ["NoneError", "TrueError"]
-    assert member_name("class") == "CLASS" and class_name("class") == "Class"  # not keywords once cased
-
-
-def test_class_name_problem_says_why_a_name_cannot_be_a_class() -> None:
-    assert class_name_problem("None") == class_name_problem("True") == "is a Python keyword"
-    for name in ("Exception", "NotImplemented", "Warning", "TimeoutError", "LookupError", "Ellipsis"):
-        assert class_name_problem(name) == "would shadow Python's builtin of that name", name
-    assert class_name_problem("ApiError") == "is already defined by errcat's runtime"
-    assert class_name_problem("CATALOG") == "is already defined by every generated package"
-    assert class_name_problem("not a name") == "is not a Python identifier"
-    for name in ("None_", "InvoiceNotFound", "NoneError", "Catalog", "TypeChecking", "Match"):
-        assert class_name_problem(name) is None, name
-
-
-def test_the_builtin_names_cover_every_capitalised_builtin_of_this_python() -> None:
-    """A new Python's new builtins fail this test until they are added to the list."""
-    assert {name for name in vars(builtins) if name[:1].isupper()} <= BUILTIN_CLASS_NAMES
-
-
-def test_a_former_name_that_cannot_be_a_class_keeps_no_class() -> None:
-    aliases = ("lookup_failed", "not_implemented", "api_error", "none", "lookup")
-    assert alias_class_names(aliases, "Lookup") == ("LookupFailed", "None_")
-
-
-# Names the schema allows, from its own patterns (with their repeats bounded, to keep the draws short).
-_DEFS = catalog_schema()["$defs"]
-
-
-def _allowed(pattern: str, longest: int) -> st.SearchStrategy[str]:
-    bounded = pattern.replace("*", "{0,8}").replace("+", "{1,8}")
-    return st.from_regex(bounded, fullmatch=True).filter(lambda name: len(name) <= longest)
-
-
-_CODES = _allowed(_DEFS["code_name"]["pattern"], 64)
-_IDS = _allowed(_DEFS["identifier"]["pattern"], 64)
-_PHRASES = _allowed(_DEFS["status"]["properties"]["phrase"]["pattern"], 100)
-#: Every attribute the generated enums have before their members: none may be a member's name.
-_ENUM_ATTRIBUTES = (
-    frozenset(dir(CatalogCode)) | frozenset(dir(CatalogCategory)) | frozenset(dir(CatalogStatus))
-)
-
-
-def _is_enum_member_name(name: str) -> bool:
-    """An identifier, no keyword or soft keyword, no _sunder_ or __dunder__ name, no attribute of the enum."""
-    return (
-        name.isidentifier()
-        and not keyword.iskeyword(name)
-        and not keyword.issoftkeyword(name)
-        and not name.startswith("_")
-        and name not in _ENUM_ATTRIBUTES
-    )
-
-
-@settings(max_examples=200, deadline=None)
-@given(code=st.one_of(_CODES, _IDS, st.sampled_from(HOSTILE_CODES)))
-def test_every_code_or_id_the_schema_allows_gives_a_member_and_a_class_name_or_a_reason(code: str) -> None:
-    assert _is_enum_member_name(member_name(code)), member_name(code)
-    for name in (class_name(code), category_class_name(code)):
-        assert name.isidentifier() and not keyword.iskeyword(name), name
-        # refused exactly when it would hide a builtin or a name the package defines
-        refused = name in vars(builtins) or name in PACKAGE_NAMES
-        assert (class_name_problem(name) is not None) == refused, name
-
-
-@settings(max_examples=200, deadline=None)
-@given(phrase=st.one_of(_PHRASES, st.sampled_from(HOSTILE_PHRASES)))
-def test_every_phrase_the_schema_allows_gives_a_usable_member(phrase: str) -> None:
-    assert _is_enum_member_name(status_member_name(phrase)), status_member_name(phrase)
-
-
 def test_the_model_is_immutable(catalog: Catalog) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         catalog.errors[0].code = "other"  # type: ignore[misc]
     assert isinstance(catalog.errors, tuple) and isinstance(catalog.errors[0].metadata, tuple)
     assert hash(catalog.errors[0].retry) == hash(dataclasses.replace(catalog.errors[0].retry))
+
+
+def _entry() -> ErrorEntry:
+    return ErrorEntry(
+        code="invoice_not_found",
+        status=404,
+        category="resource",
+        title="Invoice not found",
+        message="No invoice has this id.",
+        cause="c",
+        solution="s",
+        retry=Retry("do_not_retry"),
+        example=Example("m", "req_1", metadata=(("invoice_id", "inv_1"),)),
+        doc_url="https://errors.example.com/codes/invoice_not_found/",
+    )
+
+
+def test_defaults_and_derived_class_names() -> None:
+    assert Api("A", "1.0.0", "https://x").description == ""
+    assert Category("payment_method", "T", "D").class_name == "PaymentMethodError"
+    assert Category("payment_method", "T", "D", "CardError").class_name == "CardError"
+    assert _entry().class_name == "InvoiceNotFound"
+    assert dataclasses.replace(_entry(), class_name="Gone").class_name == "Gone"
+    assert dataclasses.replace(_entry(), code="none", class_name="").class_name == "None_"
+    policy = RetryPolicy((503,), (), Backoff(0.5, 2.0, 30.0, 5, "full"), True)
+    assert (
+        Catalog("c.yaml", "0" * 64, Api("A", "1.0.0", "https://x"), (), (), (), policy).logging == Logging()
+    )
+
+
+def test_records_pickle_and_copy_to_equal_records(catalog: Catalog) -> None:
+    for record in (catalog, _entry(), catalog.retry_policy):
+        for clone in (pickle.loads(pickle.dumps(record)), copy.copy(record), copy.deepcopy(record)):
+            assert clone == record and type(clone) is type(record) and hash(clone) == hash(record)
+    entry = _entry()
+    assert not hasattr(entry, "__dict__")  # slotted: no attribute beyond the fields
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        entry.title = "Other"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("record", [Status, Category, ErrorEntry], ids=lambda r: r.__name__)
+def test_every_field_errcat_diff_compares_says_how_a_change_of_it_is_classified(record: type) -> None:
+    """A new field of a status, a category or a code must declare its class (or its own rule) where
+    it is declared: errcat diff reads it from there."""
+    for f in dataclasses.fields(record):
+        assert "change" in f.metadata, f"{record.__name__}.{f.name} declares no change class"
+        assert f.metadata["change"] in (*KINDS, None), f.name
 
 
 def test_entries_carry_derived_names_urls_and_lines(catalog: Catalog) -> None:

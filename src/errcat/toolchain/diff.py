@@ -11,62 +11,37 @@ Each change between two versions is one of
 - **cosmetic**: prose (titles, messages, causes, examples, guidance). A patch version is enough.
 
 Codes are matched by name; a code that disappears while another code lists it in ``aliases`` was
-renamed, which is additive. The classification tables below cover every field of the model, and a test
-fails when a new field is added without a class.
+renamed, which is additive. Each field of a status, a category and a code is classified where the model
+declares it (its ``change`` metadata, :mod:`errcat.toolchain.model`); the fields marked ``OWN_RULE``
+are compared by the rules below. How a report is shown is :mod:`errcat.toolchain.diff_output`'s job.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from errcat.toolchain.diagnostics import Diagnostic
-from errcat.toolchain.model import Catalog, Category, ErrorEntry, Status, semver_tuple
+from errcat.toolchain.model import Catalog, Category, ErrorEntry, Status
+from errcat.toolchain.versions import Bump, bump_satisfies, version_bump
 
 Kind = Literal["breaking", "additive", "cosmetic"]
-Bump = Literal["major", "minor", "patch", "none"]
 
 KINDS: tuple[Kind, ...] = ("breaking", "additive", "cosmetic")
 _BUMP_FOR: dict[Kind, Bump] = {"breaking": "major", "additive": "minor", "cosmetic": "patch"}
 
-#: How a change of each field of an error code is classified. ``None``: handled by a rule of its own.
-ERROR_FIELDS: dict[str, Kind | None] = {
-    "code": None,  # matching key: removals and renames
-    "status": "breaking",
-    "category": "breaking",
-    "title": "cosmetic",
-    "message": "cosmetic",
-    "cause": "cosmetic",
-    "solution": "cosmetic",
-    "retry": None,  # strategy and Retry-After are behaviour; the reason is prose
-    "example": "cosmetic",
-    "doc_url": "breaking",
-    "usage": "cosmetic",
-    "metadata": None,  # removing a field breaks, adding one does not, descriptions are prose
-    "see_also": "cosmetic",
-    "since": "cosmetic",
-    "deprecated": None,  # deprecating is additive; its reason is prose
-    "retired": None,  # retiring is additive; bringing a retired code back is breaking
-    "replaced_by": "cosmetic",
-    "aliases": None,  # removing an alias breaks, adding one does not
-    "line": None,  # where the entry sits in the file: not part of the contract
-    "class_name": "breaking",  # the generated exception class is Python API
-}
-STATUS_FIELDS: dict[str, Kind | None] = {
-    "status": None,
-    "phrase": "cosmetic",
-    "description": "cosmetic",
-    "action": "cosmetic",
-}
-CATEGORY_FIELDS: dict[str, Kind | None] = {
-    "id": None,
-    "title": "cosmetic",
-    "description": "cosmetic",
-    "class_name": "breaking",
-}
+
+def field_classes(record: type[Any]) -> dict[str, Kind | None]:
+    """How a change of each field of the model class ``record`` is classified, from its metadata;
+    None for a field compared by a rule of its own."""
+    return {f.name: f.metadata["change"] for f in dataclasses.fields(record)}
+
+
+ERROR_FIELDS = field_classes(ErrorEntry)
+STATUS_FIELDS = field_classes(Status)
+CATEGORY_FIELDS = field_classes(Category)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,26 +102,6 @@ class Report:
         return sum(c.kind == kind for c in self.changes)
 
 
-def version_bump(old: str, new: str) -> Bump:
-    o, n = semver_tuple(old), semver_tuple(new)
-    if n[0] > o[0]:
-        return "major"
-    if n[:2] > o[:2]:
-        return "minor"
-    if n > o:
-        return "patch"
-    return "none"
-
-
-def bump_satisfies(old: str, new: str, needed: Bump) -> bool:
-    """Whether going from ``old`` to ``new`` is a big enough bump (0.x counts a minor bump as major)."""
-    order = {"none": 0, "patch": 1, "minor": 2, "major": 3}
-    actual = version_bump(old, new)
-    if semver_tuple(old)[0] == 0 and actual == "minor":
-        actual = "major"  # semver: anything may change in 0.y.z; a minor bump is as good as a major one
-    return order[actual] >= order[needed]
-
-
 def diff(old: Catalog, new: Catalog) -> Report:
     """Every change from ``old`` to ``new``, in a stable order."""
     changes: list[Change] = []
@@ -196,14 +151,18 @@ def _diff_keyed(
         if k not in old_by:
             out.append(Change("additive", f"{what} {k}", f"{what} {k} was added"))
             continue
-        before = old_by[k]
-        for name, kind in fields.items():
-            if kind is None:
-                continue
-            a, b = getattr(before, name), getattr(item, name)
-            if a != b:
-                out.append(Change(kind, f"{what} {k}", f"{what} {k}: {name} changed", name, a, b))
+        for kind, name, a, b in _field_changes(old_by[k], item, fields):
+            out.append(Change(kind, f"{what} {k}", f"{what} {k}: {name} changed", name, a, b))
     return out
+
+
+def _field_changes(
+    before: Any, after: Any, fields: dict[str, Kind | None]
+) -> Iterator[tuple[Kind, str, Any, Any]]:
+    """(class, field, old value, new value) of each classified field that differs between two records."""
+    for name, kind in fields.items():
+        if kind is not None and (a := getattr(before, name)) != (b := getattr(after, name)):
+            yield kind, name, a, b
 
 
 def _diff_errors(old: Catalog, new: Catalog) -> list[Change]:
@@ -261,12 +220,8 @@ def _diff_error(a: ErrorEntry, b: ErrorEntry) -> list[Change]:
     def change(kind: Kind, field: str, message: str, old: Any, new: Any) -> None:
         out.append(Change(kind, subject, f"{subject}: {message}", field, old, new, b.line))
 
-    for name, kind in ERROR_FIELDS.items():
-        if kind is None:
-            continue
-        x, y = getattr(a, name), getattr(b, name)
-        if x != y:
-            change(kind, name, f"{name} changed", x, y)
+    for kind, name, x, y in _field_changes(a, b, ERROR_FIELDS):
+        change(kind, name, f"{name} changed", x, y)
 
     if a.retry.strategy != b.retry.strategy:
         change("breaking", "retry.strategy", "retry behaviour changed", a.retry.strategy, b.retry.strategy)
@@ -282,9 +237,9 @@ def _diff_error(a: ErrorEntry, b: ErrorEntry) -> list[Change]:
         change("cosmetic", "retry.reason", "retry.reason changed", a.retry.reason, b.retry.reason)
 
     old_meta, new_meta = dict(a.metadata), dict(b.metadata)
-    for key in old_meta.keys() - new_meta.keys():
+    for key in sorted(old_meta.keys() - new_meta.keys()):
         change("breaking", "metadata", f"metadata field {key} was removed", key, None)
-    for key in new_meta.keys() - old_meta.keys():
+    for key in sorted(new_meta.keys() - old_meta.keys()):
         change("additive", "metadata", f"metadata field {key} was added", None, key)
     for key in sorted(old_meta.keys() & new_meta.keys()):
         if old_meta[key] != new_meta[key]:
@@ -326,74 +281,60 @@ def _diff_error(a: ErrorEntry, b: ErrorEntry) -> list[Change]:
 def _diff_retry_policy(old: Catalog, new: Catalog) -> list[Change]:
     a, b = old.retry_policy, new.retry_policy
     out = []
-    subject = "retry_policy"
+
+    def change(kind: Kind, message: str, field: str, before: Any, after: Any) -> None:
+        out.append(Change(kind, "retry_policy", message, field, before, after))
+
     for status in sorted(set(a.retry_statuses) - set(b.retry_statuses)):
-        out.append(
-            Change(
-                "breaking", subject, f"status {status} is no longer retried", "retry_statuses", status, None
-            )
-        )
+        change("breaking", f"status {status} is no longer retried", "retry_statuses", status, None)
     for status in sorted(set(b.retry_statuses) - set(a.retry_statuses)):
-        out.append(
-            Change("breaking", subject, f"status {status} is now retried", "retry_statuses", None, status)
-        )
-    old_failures = {t.id for t in a.transport_failures}
-    new_failures = {t.id for t in b.transport_failures}
-    for failure in sorted(old_failures ^ new_failures):
-        now = "now" if failure in new_failures else "no longer"
-        out.append(
-            Change(
+        change("breaking", f"status {status} is now retried", "retry_statuses", None, status)
+    old_failures = {t.id: t.description for t in a.transport_failures}
+    new_failures = {t.id: t.description for t in b.transport_failures}
+    for failure in sorted(old_failures.keys() ^ new_failures.keys()):
+        if failure in new_failures:
+            change(
+                "breaking", f"transport failure {failure} is now retried", "transport_failures", None, failure
+            )
+        else:
+            change(
                 "breaking",
-                subject,
-                f"transport failure {failure} is {now} retried",
+                f"transport failure {failure} is no longer retried",
                 "transport_failures",
-                failure if now == "no longer" else None,
-                failure if now == "now" else None,
+                failure,
+                None,
             )
-        )
     if a.honor_retry_after != b.honor_retry_after:
-        out.append(
-            Change(
-                "breaking",
-                subject,
-                "honor_retry_after changed",
-                "honor_retry_after",
-                a.honor_retry_after,
-                b.honor_retry_after,
-            )
+        change(
+            "breaking",
+            "honor_retry_after changed",
+            "honor_retry_after",
+            a.honor_retry_after,
+            b.honor_retry_after,
         )
     for field in dataclasses.fields(a.backoff):
         x, y = getattr(a.backoff, field.name), getattr(b.backoff, field.name)
         if x != y:
-            out.append(
-                Change("additive", subject, f"backoff.{field.name} changed", f"backoff.{field.name}", x, y)
-            )
+            change("additive", f"backoff.{field.name} changed", f"backoff.{field.name}", x, y)
     if a.max_retry_after_seconds != b.max_retry_after_seconds:
-        out.append(
-            Change(
-                "additive",
-                subject,
-                "max_retry_after_seconds changed",
-                "max_retry_after_seconds",
-                a.max_retry_after_seconds,
-                b.max_retry_after_seconds,
-            )
+        change(
+            "additive",
+            "max_retry_after_seconds changed",
+            "max_retry_after_seconds",
+            a.max_retry_after_seconds,
+            b.max_retry_after_seconds,
         )
-    old_descriptions = {t.id: t.description for t in a.transport_failures}
-    for t in b.transport_failures:
-        if t.id in old_descriptions and old_descriptions[t.id] != t.description:
-            out.append(
-                Change(
-                    "cosmetic",
-                    subject,
-                    f"description of transport failure {t.id} changed",
-                    "transport_failures",
-                    old_descriptions[t.id],
-                    t.description,
-                )
+    for failure, description in new_failures.items():
+        if failure in old_failures and old_failures[failure] != description:
+            change(
+                "cosmetic",
+                f"description of transport failure {failure} changed",
+                "transport_failures",
+                old_failures[failure],
+                description,
             )
     if a.notes != b.notes:
-        out.append(Change("cosmetic", subject, "retry notes changed", "notes", a.notes, b.notes))
+        change("cosmetic", "retry notes changed", "notes", a.notes, b.notes)
     return out
 
 
@@ -403,84 +344,6 @@ def _diff_guidance(old: Catalog, new: Catalog) -> list[Change]:
         if getattr(old, name) != getattr(new, name):
             out.append(Change("cosmetic", name, f"{name} guidance changed", name))
     return out
-
-
-# --- output -------------------------------------------------------------------------------------
-
-
-def verdict(report: Report) -> str:
-    needed = report.required_bump
-    if needed == "none":
-        return f"no contract changes ({report.old_version} -> {report.new_version})"
-    counts = ", ".join(f"{report.count(k)} {k}" for k in KINDS if report.count(k))
-    status = "ok" if report.bump_ok else "NOT ENOUGH"
-    return (
-        f"{counts}: needs a {needed} version bump; "
-        f"{report.old_version} -> {report.new_version} is a {report.actual_bump} bump ({status})"
-    )
-
-
-def format_text(report: Report, new_file: str = "") -> str:
-    lines = []
-    for c in report.changes:
-        where = f"{new_file}:{c.line}: " if new_file and c.line else ""
-        lines.append(f"{where}{c.kind}: {c.message}")
-    lines.append(verdict(report))
-    return "\n".join(lines)
-
-
-def format_json(report: Report) -> str:
-    return json.dumps(
-        {
-            "old_version": report.old_version,
-            "new_version": report.new_version,
-            "required_bump": report.required_bump,
-            "actual_bump": report.actual_bump,
-            "bump_ok": report.bump_ok,
-            "changes": [c.to_dict() for c in report.changes],
-        },
-        indent=2,
-        ensure_ascii=False,
-    )
-
-
-def format_github(report: Report, new_file: str) -> str:
-    from errcat.toolchain.diagnostics import github_data, github_property
-
-    level = {
-        "breaking": "error" if report.breaking_unversioned else "warning",
-        "additive": "notice",
-        "cosmetic": "notice",
-    }
-    out = []
-    for c in report.changes:
-        location = f"file={github_property(new_file)}" + (f",line={c.line}" if c.line else "")
-        out.append(f"::{level[c.kind]} {location},title=errcat diff ({c.kind})::{github_data(c.message)}")
-    out.append(
-        f"::{'error' if not report.bump_ok else 'notice'} title=errcat diff::{github_data(verdict(report))}"
-    )
-    return "\n".join(out)
-
-
-def format_markdown(report: Report) -> str:
-    """A pull-request comment: a summary line, then one table per kind of change."""
-    lines = ["### Error catalog changes", "", verdict(report), ""]  # versions and counts only
-    for kind in KINDS:
-        rows = [c for c in report.changes if c.kind == kind]
-        if not rows:
-            continue
-        lines += [f"#### {kind.capitalize()} ({len(rows)})", "", "| subject | change |", "| --- | --- |"]
-        lines += [
-            f"| {_md_cell(c.subject)} | {_md_cell(c.message.removeprefix(c.subject + ': '))} |" for c in rows
-        ]
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _md_cell(text: str) -> str:
-    """Catalog text inside a Markdown table cell: no markup, no cell breaks."""
-    escaped = "".join("\\" + ch if ch in "\\`*_{}[]()<>#+!|~" else ch for ch in text)
-    return " ".join(escaped.split())
 
 
 def _jsonable(value: Any) -> Any:

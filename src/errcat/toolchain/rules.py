@@ -12,11 +12,11 @@ from collections.abc import Collection
 from typing import Any
 
 from errcat.runtime.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS  # names metadata may not reuse
-from errcat.toolchain import model
+from errcat.toolchain import model, names
 from errcat.toolchain.diagnostics import Diagnostic, Severity, closest
-from errcat.toolchain.model import semver_tuple
 from errcat.toolchain.schema import describe_path
 from errcat.toolchain.source import Document, Path
+from errcat.toolchain.versions import semver_tuple
 
 #: 4xx statuses that are retryable by definition: a backoff on them needs no reason.
 RETRYABLE_CLIENT_STATUSES = frozenset({408, 425, 429})
@@ -269,7 +269,7 @@ def _check_names(c: _Checker) -> None:
     def claim(name: str, path: Path, what: str, hint: str = "") -> None:
         """Take the class name ``name`` for ``what`` (explicit when ``path`` ends with class_name);
         ``hint`` says how to fix a name that cannot be a class."""
-        if problem := model.class_name_problem(name):
+        if problem := names.class_name_problem(name):
             if path[-1] == "class_name":
                 c.report(path, f"{what} is {name!r}, which {problem}", hint)
             else:
@@ -308,7 +308,7 @@ def _check_names(c: _Checker) -> None:
         code = entry["code"]
         if wire_names[code] != ("errors", i, "code"):  # a duplicate code
             continue
-        own = entry.get("class_name") or model.class_name(code)
+        own = entry.get("class_name") or names.class_name(code)
         if "class_name" in entry:
             claim(
                 own,
@@ -328,9 +328,9 @@ def _check_names(c: _Checker) -> None:
             for j, alias in enumerate(entry.get("aliases", ()))
             if wire_names.get(alias) == ("errors", i, "aliases", j)
         ]
-        kept = set(model.alias_class_names((alias for _, alias in former), own))
+        kept = set(names.alias_class_names((alias for _, alias in former), own))
         for j, alias in former:  # the first alias of each kept class claims it
-            if (name := model.class_name(alias)) in kept:
+            if (name := names.class_name(alias)) in kept:
                 kept.discard(name)
                 claim(name, ("errors", i, "aliases", j), f"alias {alias!r}")
     first_category: dict[str, int] = {}
@@ -346,7 +346,7 @@ def _check_names(c: _Checker) -> None:
             )
         else:
             claim(
-                model.category_class_name(category["id"]),
+                names.category_class_name(category["id"]),
                 ("categories", i, "id"),
                 f"category {category['id']!r}",
                 "set class_name on the category to another class name",
@@ -366,7 +366,7 @@ def _check_status_members(c: _Checker) -> None:
             continue
         numbers.add(number)
         phrases.add(phrase)
-        member = model.status_member_name(phrase)
+        member = names.status_member_name(phrase)
         if member not in members:
             members[member] = i
             continue

@@ -24,13 +24,8 @@ from tests.strategies import dump, named_catalogs, positions_of
 
 from errcat.runtime.enums import CatalogCode, CatalogStatus
 from errcat.toolchain.load import load_bytes
-from errcat.toolchain.model import (
-    RUNTIME_CLASS_NAMES,
-    Catalog,
-    category_class_name,
-    class_name,
-    status_member_name,
-)
+from errcat.toolchain.model import Catalog
+from errcat.toolchain.names import RUNTIME_CLASS_NAMES, category_class_name, class_name, status_member_name
 
 
 def tidy(catalog: Catalog, package: str, files: dict[str, str]) -> None:

@@ -28,7 +28,8 @@ from typing import Any
 import yaml
 
 from errcat.runtime.errors import ENVELOPE_FIELDS
-from errcat.toolchain.model import Catalog, ErrorEntry, class_name
+from errcat.toolchain.model import Catalog, ErrorEntry
+from errcat.toolchain.names import class_name
 from errcat.toolchain.render.escape import comment_text
 from errcat.toolchain.render.python import sorted_codes
 

@@ -34,7 +34,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from errcat.toolchain.model import RETRY_ADVICE, Catalog, ErrorEntry, changelog
+from errcat.toolchain.changelog import changelog
+from errcat.toolchain.model import RETRY_ADVICE, Catalog, ErrorEntry
 from errcat.toolchain.render.contracts import CONTRACT_FILES, render_contracts
 from errcat.toolchain.render.escape import comment_text
 from errcat.toolchain.render.templates import code_environment, make_environment
