@@ -5,16 +5,24 @@ One module per stage, in pipeline order::
     project     [tool.errcat]: which catalog, which outputs, where they go
     source      YAML bytes -> a tree of plain values that remembers each node's line and column
     schema      the JSON Schema pass              \\
-    rules       the semantic rules                 > every problem a located Diagnostic
+    validate/   the semantic rules, a module a     > every problem a located Diagnostic
+                family, run in one ordered list   /
     diagnostics Diagnostic and its text/json/github forms
+    names       the Python names codes, categories and statuses become
     model       the typed, immutable Catalog: the only thing renderers see
-    load        source + schema + rules + model, for one file
+    build       a checked document -> the model
+    load        source + schema + validate + build, for one file
     cache       verdicts of ``errcat check`` for catalog bytes already seen
-    render/     Catalog -> {path: text}: python, contracts, site, text
+    render/     Catalog -> {path: text}: python, contracts, typescript, site, text
     format      ruff over the generated Python
     write       atomic writes and --check drift reports
     mkdocs      the site's real ``mkdocs build --strict`` / ``serve``
     diff        what changed between two catalogs, and the version bump it needs
+    diff_output a diff's text, JSON, GitHub and Markdown forms
+    versions    semantic versions: their parts and the bump between two
+    changelog   what each contract version added, deprecated and retired
+    history     a catalog file at a git revision
+    terminal    text made safe to print
     scaffold    ``errcat init``
 
 It needs the ``errcat[toolchain]`` extra (and ``errcat[docs]`` for the site); the runtime

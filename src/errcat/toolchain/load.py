@@ -2,8 +2,8 @@
 
 ::
 
-    catalog/errors.yaml --source--> Document --schema + rules--> diagnostics
-                                                           \\--> Catalog (when there are no errors)
+    catalog/errors.yaml --source--> Document --schema + validate--> diagnostics
+                                                              \\--build--> Catalog (when there are no errors)
 
 The runtime never imports the toolchain: it needs PyYAML and jsonschema-rs, which live
 in the ``errcat[toolchain]`` extra.
@@ -94,7 +94,7 @@ def load_bytes(raw: bytes, name: str, *, build: bool = True) -> LoadResult:
 
 
 def _load(raw: bytes, name: str, build: bool) -> LoadResult:
-    from errcat.toolchain import rules, schema, source
+    from errcat.toolchain import schema, source, validate
 
     try:
         doc = source.load_document(raw, name)
@@ -103,10 +103,12 @@ def _load(raw: bytes, name: str, build: bool) -> LoadResult:
     diagnostics = schema.check_schema(doc)
     counts: dict[str, int] = {}
     if not has_errors(diagnostics):
-        diagnostics += rules.check(doc)
+        diagnostics += validate.check(doc)
         counts = {section: len(doc.data[section]) for section in ("errors", "categories", "statuses")}
     diagnostics.sort(key=sort_key)
     if has_errors(diagnostics) or not build:
         return LoadResult(None, tuple(diagnostics), counts)
-    catalog = rules.build(doc, hashlib.sha256(raw).hexdigest())
+    from errcat.toolchain.build import build as build_catalog
+
+    catalog = build_catalog(doc, hashlib.sha256(raw).hexdigest())
     return LoadResult(catalog, tuple(diagnostics), counts)

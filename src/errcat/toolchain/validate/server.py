@@ -1,0 +1,31 @@
+"""``server``: the codes a server answers its framework's own errors with exist, fit and are still sent."""
+
+from __future__ import annotations
+
+from errcat.toolchain.validate.checker import Checker
+
+#: Each server role and the status class its code must have.
+_ROLE_CLASSES = {"request_validation": (400, "a 4xx"), "unhandled_exception": (500, "a 5xx")}
+
+
+def roles(c: Checker) -> None:
+    """``request_validation`` names a 4xx code and ``unhandled_exception`` a 5xx one, neither retired."""
+    server = c.data.get("server", {})
+    for role, (low, kind) in _ROLE_CLASSES.items():
+        if role not in server:
+            continue
+        code = server[role]
+        path = ("server", role)
+        if not c.reference(path, code, c.codes, "code", "name a code of errors[]"):
+            continue
+        entry = c.data["errors"][c.codes[code]]
+        if not low <= entry["status"] < low + 100:
+            c.report(
+                path,
+                f"server.{role} names {code!r}, whose status is {entry['status']}, not {kind} status",
+                f"name a code with {kind} status",
+            )
+        if entry.get("retired"):
+            c.report(
+                path, f"server.{role} names {code!r}, which is retired", "name a code that is still sent"
+            )
