@@ -21,7 +21,7 @@ from tests.hostile import HOSTILE_CLASS_NAMES, HOSTILE_CODES, HOSTILE_PHRASES, o
 
 from errcat.runtime.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS
 from errcat.toolchain.names import category_class_name, class_name, class_name_problem
-from errcat.toolchain.source import INT_MAX, INT_MIN, resolve_plain
+from errcat.toolchain.scalars import INT_MAX, INT_MIN, resolve_plain
 
 __all__ = [
     "HOSTILE",

@@ -4,6 +4,7 @@ One module per stage, in pipeline order::
 
     project     [tool.errcat]: which catalog, which outputs, where they go
     source      YAML bytes -> a tree of plain values that remembers each node's line and column
+    scalars     how a plain YAML scalar reads (the YAML 1.2 core schema, 64-bit integers)
     schema      the JSON Schema pass              \\
     validate/   the semantic rules, a module a     > every problem a located Diagnostic
                 family, run in one ordered list   /

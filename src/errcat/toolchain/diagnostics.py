@@ -49,6 +49,26 @@ def closest(word: str, options: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters for a message (a name can be as long as a file)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def type_name(value: object, *, integer: str = "an integer", mapping: str = "a mapping") -> str:
+    """How a value's type reads in a diagnostic; ``integer`` and ``mapping`` are what the file's
+    language calls those (TOML: ``a number`` and ``a table``)."""
+    if value is None:
+        return "null"
+    for kind, name in ((bool, "a boolean"), (int, integer), (float, "a number"), (str, "a string")):
+        if isinstance(value, kind):
+            return name
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return mapping
+    return type(value).__name__
+
+
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.is_error for d in diagnostics)
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from errcat.toolchain.diagnostics import Diagnostic, closest
+from errcat.toolchain.diagnostics import Diagnostic, closest, type_name
 
 __all__ = ["CATALOG_ENV", "SETTINGS", "ConfigError", "Overrides", "Project", "find_config", "load_project"]
 
@@ -267,17 +267,7 @@ def _problem(key: str, setting: _Setting, value: Any) -> str | None:
 
 
 def _toml_type(value: object) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return type(value).__name__
+    return type_name(value, integer="a number", mapping="a table")
 
 
 def _toml_position(message: str) -> tuple[int, int]:

@@ -18,9 +18,9 @@ from typing import Any
 
 import jsonschema_rs
 
-from errcat.toolchain.diagnostics import Diagnostic, closest
+from errcat.toolchain.diagnostics import Diagnostic, closest, shorten, type_name
 from errcat.toolchain.resources import catalog_schema_path
-from errcat.toolchain.source import Document, Path, shorten, type_name
+from errcat.toolchain.source import Document, Path
 
 
 @functools.cache

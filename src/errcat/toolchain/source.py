@@ -10,7 +10,8 @@ that is where the strictness lives:
 - tags (``!!python/object``, ``!custom``), anchors and aliases are refused, so
   no YAML constructs objects and no alias bomb can blow up the document;
 - plain scalars resolve by the YAML 1.2 core schema (``no`` stays a string,
-  ``1.0.0`` stays a string, ``0x1F`` is an int), and an integer must fit in 64 bits;
+  ``1.0.0`` stays a string, ``0x1F`` is an int), and an integer must fit in 64 bits
+  (:mod:`errcat.toolchain.scalars`);
 - nothing nests deeper than :data:`MAX_DEPTH` levels, so no recursive step after
   this one (the schema validator, a JSON encoder) can run out of stack;
 - every position counts lines as an editor does (LF, CRLF or CR ends a line), also
@@ -24,7 +25,6 @@ events costs a fraction of that (see ``benchmarks/``).
 from __future__ import annotations
 
 import bisect
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +32,8 @@ from typing import Any
 import yaml
 from yaml import events
 
-from errcat.toolchain.diagnostics import Diagnostic
+from errcat.toolchain.diagnostics import Diagnostic, shorten, type_name
+from errcat.toolchain.scalars import INT_MAX, INT_MIN, PLAIN_SPECIAL_FIRST, resolve_plain
 
 try:  # libyaml ships inside PyYAML's wheels; the pure-Python parser is the fallback.
     from yaml import CSafeLoader as _Loader
@@ -49,11 +50,6 @@ Position = tuple[int, int]  # (line, column), both counted from 1
 #: The deepest a catalog may nest: the root mapping is level 1, and no field of the schema
 #: holds a list or mapping deeper than level 6. A deeper document is refused while it is read.
 MAX_DEPTH = 32
-#: The range of a catalog's integers: 64 bits, signed, what validators, orjson and most
-#: languages read exactly. A longer integer is refused while it is read, so that no step after
-#: this one meets a number that cannot be printed (Python refuses ``str()`` beyond 4,300 digits).
-INT_MIN = -(2**63)
-INT_MAX = 2**63 - 1
 #: Characters libyaml counts as line breaks that editors (and YAML 1.2) do not.
 _ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -129,61 +125,6 @@ class SourceError(Exception):
         self.diagnostic = diagnostic
 
 
-# YAML 1.2 core schema, for plain (unquoted) scalars only.
-_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-_INT_OCT = re.compile(r"0o[0-7]+\Z")
-_INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
-_MAX_DIGITS = {10: 19, 8: 22, 16: 16}  # the most significant digits a 64-bit integer can have
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
-_NAN = frozenset((".nan", ".NaN", ".NAN"))
-_PLAIN_SPECIAL_FIRST = frozenset("-+.0123456789~nNtTfF")  # first characters that may resolve
-
-
-def resolve_plain(value: str) -> Any:
-    """Resolve a plain scalar by the YAML 1.2 core schema.
-
-    Raises :class:`OverflowError` for an integer outside :data:`INT_MIN`..:data:`INT_MAX`.
-    """
-    if value in _NULLS:
-        return None
-    if value[0] not in _PLAIN_SPECIAL_FIRST:
-        return value
-    if value in _BOOLS:
-        return _BOOLS[value]
-    if _INT.match(value):
-        return _integer(value, value.lstrip("+-"), 10)
-    if _INT_OCT.match(value):
-        return _integer(value, value[2:], 8)
-    if _INT_HEX.match(value):
-        return _integer(value, value[2:], 16)
-    if _FLOAT.match(value):
-        return float(value)
-    if _INF.match(value):
-        return -math.inf if value.startswith("-") else math.inf
-    if value in _NAN:
-        return math.nan
-    return value
-
-
-def _integer(written: str, digits: str, base: int) -> int:
-    """The integer ``digits`` (in ``base``) of a plain scalar; :class:`OverflowError` beyond 64 bits.
-
-    The length is checked before converting, so a 5,000-digit scalar costs nothing and
-    never reaches ``int()``'s own limit on decimal strings.
-    """
-    significant = digits.lstrip("0")
-    if len(significant) <= _MAX_DIGITS[base]:
-        number = int(significant or "0", base)
-        if written.startswith("-"):  # only decimals have a sign
-            number = -number
-        if INT_MIN <= number <= INT_MAX:
-            return number
-    raise OverflowError(f"{written[:40]} does not fit in 64 bits")
-
-
 def line_starts(text: str) -> list[int]:
     """The index where each line of ``text`` starts; LF, CRLF and CR end a line, as in an editor."""
     return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
@@ -240,7 +181,7 @@ def load_document(raw: bytes, file: str) -> Document:
     SequenceEndEvent = events.SequenceEndEvent
     StreamEndEvent = events.StreamEndEvent
     MISSING = _MISSING
-    special = _PLAIN_SPECIAL_FIRST
+    special = PLAIN_SPECIAL_FIRST
 
     # The innermost open container lives in locals; enclosing ones wait on `frames`.
     frames: list[tuple[Any, Any, bool, Any, Any]] = []
@@ -434,34 +375,10 @@ def _odd_break_hint(text: str, index: int) -> str:
     )
 
 
-def shorten(text: str, limit: int = 60) -> str:
-    """``text`` cut to ``limit`` characters for a message (a name can be as long as a file)."""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _shorthand(tag: str) -> str:
     """A tag as it was written: libyaml expands ``!!str`` to ``tag:yaml.org,2002:str``."""
     prefix = "tag:yaml.org,2002:"
     return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
-
-
-def type_name(value: Any) -> str:
-    """How a value's type reads in a diagnostic."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 class _Missing:
