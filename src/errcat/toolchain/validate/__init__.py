@@ -60,6 +60,7 @@ RULES: tuple[Rule, ...] = (
     references.scenarios,
     logging.listed_once,
     server.roles,
+    server.http_errors,
 )
 
 

@@ -29,3 +29,26 @@ def roles(c: Checker) -> None:
             c.report(
                 path, f"server.{role} names {code!r}, which is retired", "name a code that is still sent"
             )
+
+
+def http_errors(c: Checker) -> None:
+    """Each code of ``http_errors`` exists and is still sent, and no two of them share a status."""
+    by_status: dict[int, str] = {}
+    for j, code in enumerate(c.data.get("server", {}).get("http_errors", ())):
+        path = ("server", "http_errors", j)
+        if not c.reference(path, code, c.codes, "code", "name a code of errors[]"):
+            continue
+        entry = c.data["errors"][c.codes[code]]
+        if entry.get("retired"):
+            c.report(
+                path, f"server.http_errors names {code!r}, which is retired", "name a code that is still sent"
+            )
+        status = entry["status"]
+        if status in by_status:
+            c.report(
+                path,
+                f"server.http_errors names {code!r} and {by_status[status]!r}, both of status {status}",
+                "the framework's errors of a status get one code; keep one of them",
+            )
+        else:
+            by_status[status] = code
