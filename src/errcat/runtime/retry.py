@@ -76,6 +76,7 @@ __all__ = [
     "DeadlineExceeded",
     "RetryPolicy",
     "backoff_delay",
+    "checked_deadline",
     "existing_resource_hint",
     "parse_retry_after",
     "retry_after_of",
@@ -296,14 +297,12 @@ class _Loop:
         deadline: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if deadline is not None and not deadline > 0:  # NaN too
-            raise ValueError(f"a deadline is a positive number of seconds, not {deadline!r}")
         self.policy = policy
         self.attempts = 0
         self.retries = 0
         self.can_refresh = can_refresh
         self.clock = clock
-        self.deadline = deadline
+        self.deadline = checked_deadline(deadline)
         self.end = None if deadline is None else clock() + deadline
 
     def expired(self) -> bool:
@@ -335,6 +334,13 @@ class _Loop:
             return None  # the wait is too long for the policy, or would end past the deadline
         self.retries += 1
         return wait
+
+
+def checked_deadline(deadline: float | None) -> float | None:
+    """``deadline`` (seconds), when it is a positive number or None; :class:`ValueError` otherwise."""
+    if deadline is not None and not deadline > 0:  # NaN too
+        raise ValueError(f"a deadline is a positive number of seconds, not {deadline!r}")
+    return deadline
 
 
 def backoff_delay(retry: int, base: float, multiplier: float, cap: float) -> float:

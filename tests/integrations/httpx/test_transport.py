@@ -1,4 +1,4 @@
-"""errcat.integrations.httpx against a real uvicorn server on 127.0.0.1, with real httpx.
+"""errcat.integrations.httpx.transport against a real uvicorn server on 127.0.0.1, with real httpx.
 
 Every test asserts the exact exception class, the attempts the server saw and the
 delays the client asked to sleep (sleep is injected, so nothing waits).
@@ -7,86 +7,34 @@ delays the client asked to sleep (sleep is injected, so nothing waits).
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 from tests.integrations._raw_server import RESET, RawServer, answer, response_head
+from tests.integrations.httpx._script import OK, Script, body, client
 
 import partner_invoicing_errors as codes
 from errcat.integrations.httpx import (
     AsyncRetryingTransport,
     RetryingTransport,
     araise_on_error,
-    raise_for_error,
-    raise_on_error,
 )
 from errcat.runtime.retry import RETRY_AFTER_CAP, existing_resource_hint, transport_failure
 from partner_invoicing_errors import (
-    ApiError,
     AuthenticationError,
     DuplicateExternalId,
     InternalError,
     InvalidToken,
     InvoiceNotFound,
-    ResourceError,
     ServerError,
     ServiceUnavailable,
 )
 
 
-def _body(code: str, message: str, **extra: Any) -> bytes:
-    return json.dumps({"error": {"code": code, "message": message, "request_id": "req_1", **extra}}).encode()
-
-
-class Script:
-    """An ASGI app that answers each request with the next scripted response and records what it saw."""
-
-    def __init__(self, *responses: tuple[int, bytes, dict[str, str]]) -> None:
-        self.responses = list(responses)
-        self.seen: list[dict[str, str]] = []
-
-    async def __call__(
-        self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
-    ) -> None:
-        assert scope["type"] == "http"
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
-        self.seen.append({**headers, "body": body.decode(), "path": scope["path"]})
-        status, content, extra = self.responses.pop(0) if len(self.responses) > 1 else self.responses[0]
-        content_type = extra.pop("content-type", "application/json") if extra else "application/json"
-        raw_headers = [(b"content-type", content_type.encode())] + [
-            (k.encode(), v.encode()) for k, v in extra.items()
-        ]
-        await send({"type": "http.response.start", "status": status, "headers": raw_headers})
-        await send({"type": "http.response.body", "body": content})
-
-
-OK = (200, b'{"id": "inv_1"}', {})
-
-
-@pytest.fixture
-def slept() -> list[float]:
-    return []
-
-
-def client(server_url: str, slept: list[float], **kwargs: Any) -> httpx.Client:
-    transport = RetryingTransport(errors=codes, sleep=slept.append, random=lambda: 1.0, **kwargs)
-    return httpx.Client(
-        base_url=server_url, transport=transport, event_hooks={"response": [raise_on_error(codes)]}
-    )
-
-
 def test_two_500s_then_success(live_server: Any, slept: list[float]) -> None:
-    app = Script((500, _body("internal_error", "boom"), {}), (500, _body("internal_error", "boom"), {}), OK)
+    app = Script((500, body("internal_error", "boom"), {}), (500, body("internal_error", "boom"), {}), OK)
     with live_server(app) as server, client(server.url, slept) as c:
         response = c.post("/invoices", json={"external_id": "order-1"})
     assert response.json() == {"id": "inv_1"}
@@ -97,7 +45,7 @@ def test_two_500s_then_success(live_server: Any, slept: list[float]) -> None:
 
 
 def test_401_then_success_after_one_refresh(live_server: Any, slept: list[float]) -> None:
-    app = Script((401, _body("invalid_token", "expired"), {}), OK)
+    app = Script((401, body("invalid_token", "expired"), {}), OK)
     refreshes: list[str] = []
 
     def refresh() -> str:
@@ -113,7 +61,7 @@ def test_401_then_success_after_one_refresh(live_server: Any, slept: list[float]
 
 
 def test_a_refresh_that_fails_gives_up_cleanly(live_server: Any, slept: list[float]) -> None:
-    app = Script((401, _body("invalid_token", "expired"), {}))
+    app = Script((401, body("invalid_token", "expired"), {}))
 
     def refresh() -> str:
         raise RuntimeError("the refresh token was revoked")
@@ -127,7 +75,7 @@ def test_a_refresh_that_fails_gives_up_cleanly(live_server: Any, slept: list[flo
 
 
 def test_a_second_401_after_refresh_is_final(live_server: Any, slept: list[float]) -> None:
-    app = Script((401, _body("invalid_token", "expired"), {}))
+    app = Script((401, body("invalid_token", "expired"), {}))
     with live_server(app) as server, client(server.url, slept, refresh=lambda: "also-bad") as c:
         with pytest.raises(InvalidToken):
             c.get("/invoices/inv_1")
@@ -135,7 +83,7 @@ def test_a_second_401_after_refresh_is_final(live_server: Any, slept: list[float
 
 
 def test_404_is_not_retried(live_server: Any, slept: list[float]) -> None:
-    app = Script((404, _body("invoice_not_found", "no such invoice", invoice_id="inv_9"), {}))
+    app = Script((404, body("invoice_not_found", "no such invoice", invoice_id="inv_9"), {}))
     with live_server(app) as server, client(server.url, slept) as c:
         with pytest.raises(InvoiceNotFound) as caught:
             c.get("/invoices/inv_9")
@@ -149,7 +97,7 @@ def test_409_surfaces_the_existing_resource(live_server: Any, slept: list[float]
     app = Script(
         (
             409,
-            _body("duplicate_external_id", "taken", external_id="order-1", existing_invoice_id="inv_4Rt6Yp"),
+            body("duplicate_external_id", "taken", external_id="order-1", existing_invoice_id="inv_4Rt6Yp"),
             {},
         )
     )
@@ -164,7 +112,7 @@ def test_409_surfaces_the_existing_resource(live_server: Any, slept: list[float]
 
 
 def test_503_with_retry_after_is_honoured(live_server: Any) -> None:
-    app = Script((503, _body("service_unavailable", "maintenance"), {"retry-after": "2"}), OK)
+    app = Script((503, body("service_unavailable", "maintenance"), {"retry-after": "2"}), OK)
     slept: list[float] = []
     transport = RetryingTransport(errors=codes, sleep=slept.append, random=lambda: 0.0)  # jitter would wait 0
     with live_server(app) as server, httpx.Client(base_url=server.url, transport=transport) as c:
@@ -173,7 +121,7 @@ def test_503_with_retry_after_is_honoured(live_server: Any) -> None:
 
 
 def test_503_exhausting_retries_raises_with_retry_after(live_server: Any, slept: list[float]) -> None:
-    app = Script((503, _body("service_unavailable", "maintenance"), {"retry-after": "3"}))
+    app = Script((503, body("service_unavailable", "maintenance"), {"retry-after": "3"}))
     with live_server(app) as server, client(server.url, slept) as c:
         with pytest.raises(ServiceUnavailable) as caught:
             c.get("/")
@@ -193,33 +141,8 @@ def test_connection_refused_is_retried_then_raised(slept: list[float]) -> None:
     assert slept == [1.0, 2.0, 4.0, 8.0]
 
 
-@pytest.mark.parametrize(
-    ("status", "content_type", "body", "expected"),
-    [
-        (500, "text/html", b"<html><body>Bad Gateway</body></html>", ServerError),
-        (404, "application/json", b'{"error": {"code": "invoice_not_fo', ResourceError),  # truncated
-        (401, "application/json", b"", AuthenticationError),
-        (502, "text/plain", b"upstream \xff broken", ApiError),
-        (404, "application/json", b'["not", "an", "envelope"]', ResourceError),
-    ],
-)
-def test_bodies_that_are_not_the_envelope_never_crash(
-    live_server: Any, status: int, content_type: str, body: bytes, expected: type[ApiError]
-) -> None:
-    app = Script((status, body, {"content-type": content_type, "x-request-id": "req_hdr"}))
-    with live_server(app) as server, httpx.Client(base_url=server.url) as c:
-        response = c.get("/")
-    with pytest.raises(ApiError) as caught:
-        raise_for_error(response, codes)
-    error = caught.value
-    assert type(error) is expected
-    assert error.status == status
-    assert error.raw_body == body.decode("utf-8", errors="replace")
-    assert error.request_id == "req_hdr"
-
-
 def test_async_client_retries_and_raises_typed_errors(live_server: Any) -> None:
-    app = Script((500, _body("internal_error", "boom"), {}), (404, _body("invoice_not_found", "gone"), {}))
+    app = Script((500, body("internal_error", "boom"), {}), (404, body("invoice_not_found", "gone"), {}))
     slept: list[float] = []
 
     async def sleep(seconds: float) -> None:
@@ -238,7 +161,7 @@ def test_async_client_retries_and_raises_typed_errors(live_server: Any) -> None:
 
 
 def test_async_refresh_may_be_a_coroutine(live_server: Any) -> None:
-    app = Script((401, _body("invalid_token", "expired"), {}), OK)
+    app = Script((401, body("invalid_token", "expired"), {}), OK)
 
     async def refresh() -> str:
         return "fresh"
@@ -254,7 +177,7 @@ def test_async_refresh_may_be_a_coroutine(live_server: Any) -> None:
 
 
 def test_on_retry_sees_every_wait(live_server: Any, slept: list[float]) -> None:
-    app = Script((500, _body("internal_error", "boom"), {}), OK)
+    app = Script((500, body("internal_error", "boom"), {}), OK)
     seen: list[tuple[int, float, int]] = []
     with (
         live_server(app) as server,
@@ -271,7 +194,7 @@ def test_on_retry_sees_every_wait(live_server: Any, slept: list[float]) -> None:
 
 # --- a connection reset while an error's body is read ------------------------------------------
 
-RESET_500 = [response_head(500, length=len(_body("internal_error", "boom"))) + b'{"error": {"co', 0.05, RESET]
+RESET_500 = [response_head(500, length=len(body("internal_error", "boom"))) + b'{"error": {"co', 0.05, RESET]
 OK_RAW = answer(200, b'{"id": "inv_1"}')
 
 
@@ -315,7 +238,7 @@ def test_async_a_reset_in_a_5xx_body_is_retried() -> None:
 # --- a Retry-After no number can hold ----------------------------------------------------------
 
 HUGE = "9" * 309  # float() of it overflows; 5,000 digits would also pass int()'s limit on digits
-BUSY = _body("service_unavailable", "maintenance")
+BUSY = body("service_unavailable", "maintenance")
 
 
 @pytest.mark.parametrize("header", [HUGE, "9" * 5000, "Fri, 31 Dec 9999 23:59:59 GMT"])
@@ -344,25 +267,4 @@ def test_async_an_absurd_retry_after_ends_the_retries_without_a_crash() -> None:
     assert caught.value.retry_after == RETRY_AFTER_CAP and len(server.requests) == 1
 
 
-def test_the_hook_reads_an_absurd_retry_after_without_a_crash() -> None:
-    """raise_on_error alone, no retrying transport."""
-    with RawServer(answer(429, _body("rate_limit_exceeded", "slow down"), {"Retry-After": HUGE})) as server:
-        with httpx.Client(base_url=server.url, event_hooks={"response": [raise_on_error(codes)]}) as c:
-            with pytest.raises(ApiError) as caught:
-                c.get("/")
-    assert caught.value.status == 429 and caught.value.retry_after == RETRY_AFTER_CAP
-
-
 # --- bodies whose fields have the wrong types ----------------------------------------------------
-
-
-def test_a_request_id_that_is_not_a_string_gives_way_to_the_header(live_server: Any) -> None:
-    """A list request_id used to make the error unhashable; it is dropped, and X-Request-ID used."""
-    body = json.dumps({"error": {"code": "invoice_not_found", "message": "m", "request_id": ["a"]}}).encode()
-    app = Script((404, body, {"x-request-id": "req_hdr"}))
-    with live_server(app) as server, httpx.Client(base_url=server.url) as c:
-        response = c.get("/")
-    with pytest.raises(InvoiceNotFound) as caught:
-        raise_for_error(response, codes)
-    assert caught.value.request_id == "req_hdr"
-    assert hash(caught.value) == hash(caught.value)

@@ -1,6 +1,7 @@
-"""The transports' total deadline, against real servers on 127.0.0.1 that trickle, stall and ask to wait.
+"""errcat.integrations.httpx.deadline: the transports' total deadline, against real servers that stall.
 
-The server is the bare socket server of ``_raw_server`` (uvicorn always answers promptly).
+The server, on 127.0.0.1, trickles, stalls and asks to wait: the bare socket server of
+``_raw_server`` (uvicorn always answers promptly).
 Each slow-server case asserts the wall time it took, so the deadline is real, with a short
 deadline to keep the suite fast; where only the arithmetic matters (Retry-After against
 the time left), the clock and the sleep are injected and nothing waits.
