@@ -3,6 +3,7 @@
 One module per stage, in pipeline order::
 
     project     [tool.errcat]: which catalog, which outputs, where they go
+    outputs     what errcat generate can write, and what the packages it writes may be called
     source      YAML bytes -> a tree of plain values that remembers each node's line and column
     scalars     how a plain YAML scalar reads (the YAML 1.2 core schema, 64-bit integers)
     schema      the JSON Schema pass              \\

@@ -243,15 +243,15 @@ def _problem(key: str, setting: _Setting, value: Any) -> str | None:
     if isinstance(value, str) and not value.strip():
         return f"[tool.errcat] {key} is empty"
     if key == "package" and isinstance(value, str):
-        from errcat.toolchain.render.python import package_name_problem
+        from errcat.toolchain.outputs import package_name_problem
 
         return package_name_problem(value)
     if key == "typescript-package" and isinstance(value, str):
-        from errcat.toolchain.render.typescript import npm_package_problem
+        from errcat.toolchain.outputs import npm_package_problem
 
         return npm_package_problem(value)
     if key == "outputs" and isinstance(value, list):
-        from errcat.toolchain.render.python import OUTPUTS
+        from errcat.toolchain.outputs import OUTPUTS
 
         for item in value:
             if not isinstance(item, str):

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from errcat.toolchain.commands import EXIT_OK, EXIT_USAGE, Outcome
-from errcat.toolchain.render.python import package_name_problem
+from errcat.toolchain.outputs import package_name_problem
 from errcat.toolchain.terminal import printable
 
 __all__ = ["FILES", "init", "names_for"]

@@ -16,7 +16,6 @@ of ``python_dir`` also gets ``pyproject.toml`` and ``README.md``, so that a buil
 
 from __future__ import annotations
 
-import keyword
 import posixpath
 import re
 from collections.abc import Iterable
@@ -25,6 +24,7 @@ from typing import Any
 
 from errcat.toolchain.format import Formatting, start_formatting
 from errcat.toolchain.model import Catalog, ErrorEntry
+from errcat.toolchain.outputs import OUTPUTS, default_npm_package, npm_package_problem, package_name_problem
 from errcat.toolchain.render.escape import py_docstring_block
 from errcat.toolchain.render.templates import code_environment
 
@@ -39,21 +39,7 @@ __all__ = [
 ]
 
 DEFAULT_COMMAND = "errcat generate"
-#: What ``errcat generate`` can write.
-OUTPUTS = ("python", "schemas", "typescript")
 MODULE_TEMPLATES = ("__init__.py", "codes.py", "code_table.py", "exceptions.py", "models.py")
-_PACKAGE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
-
-
-def package_name_problem(package: str) -> str | None:
-    """Why ``package`` cannot be a generated package's name, or None when it can."""
-    if not _PACKAGE_NAME.fullmatch(package):
-        return f"{package!r} is not a Python package name (letters, digits and _, parts joined by dots)"
-    if any(keyword.iskeyword(part) for part in package.split(".")):
-        return f"{package!r} is not a Python package name (a part of it is a keyword)"
-    if package.split(".")[0] == "errcat":
-        return f"{package!r} would shadow errcat itself; choose another package name"
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,17 +65,12 @@ class Layout:
         unknown = sorted(set(self.outputs) - set(OUTPUTS))
         if unknown:
             raise ValueError(f"unknown output {unknown[0]!r}; the outputs are {', '.join(OUTPUTS)}")
-        if self.typescript_package:
-            from errcat.toolchain.render.typescript import npm_package_problem
-
-            if problem := npm_package_problem(self.typescript_package):
-                raise ValueError(problem)
+        if self.typescript_package and (problem := npm_package_problem(self.typescript_package)):
+            raise ValueError(problem)
 
     @property
     def npm_package(self) -> str:
         """The npm package's name: ``typescript_package``, else one derived from ``package``."""
-        from errcat.toolchain.render.typescript import default_npm_package
-
         return self.typescript_package or default_npm_package(self.package)
 
     @property

@@ -28,10 +28,10 @@ thousands of codes costs about what a TypeScript ``enum`` of the codes does.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from errcat.toolchain.model import Catalog, ErrorEntry
+from errcat.toolchain.outputs import default_npm_package, npm_package_problem
 from errcat.toolchain.render.python import Layout, banner, sorted_codes
 from errcat.toolchain.render.templates import code_environment
 
@@ -47,9 +47,6 @@ __all__ = [
 MODULES = ("codes", "errors", "exceptions", "retry", "index")
 #: The retry strategies, in the order ``codes.js`` numbers them.
 STRATEGIES = ("backoff", "refresh_credentials", "use_existing_resource", "do_not_retry")
-
-# npm's rules for a package name: lower case, URL-safe, at most 214 characters, an optional @scope/.
-_NPM_NAME = re.compile(r"(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*")
 
 #: Names the package's modules export beside the generated classes. A class of the catalog
 #: may take one of them (a code ``retry_policy`` is the class ``RetryPolicy``); such a name
@@ -85,22 +82,6 @@ HELPER_EXPORTS = {
         "transportFailure",
     ),
 }
-
-
-def npm_package_problem(name: str) -> str | None:
-    """Why ``name`` cannot be an npm package's name, or None when it can."""
-    if len(name) > 214 or not _NPM_NAME.fullmatch(name):
-        return (
-            f"{name!r} is not an npm package name "
-            "(lower-case letters, digits, - . _ ~, at most 214 characters, optionally @scope/name)"
-        )
-    return None
-
-
-def default_npm_package(package: str) -> str:
-    """The npm package name for a Python package name: ``acme_errors`` -> ``acme-errors``."""
-    name = re.sub(r"[^a-z0-9]+", "-", package.lower()).strip("-")
-    return name or "errors"
 
 
 def render_typescript(catalog: Catalog, layout: Layout) -> dict[str, str]:
