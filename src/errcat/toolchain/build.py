@@ -1,15 +1,14 @@
 """The document -> model step: the typed :class:`~errcat.toolchain.model.Catalog` of a checked document.
 
 It runs only on a document without errors, so every field has its shape and every reference
-resolves. A field of the model that the catalog writes under the same name is taken as written
-(lists become tuples): a new plain field of a code needs its declaration in the model and its
-property in the schema, and nothing here. Records nested in a field, and what the model derives
-(documentation URLs, line numbers), are built explicitly below.
+resolves. Each property of a catalog object is the field of the same name of its model class,
+taken as written (lists become tuples): a new plain field of a code needs its property in the
+schema and its declaration in the model, and nothing here. Records nested in a field, and what
+the model derives (documentation URLs, line numbers), are built explicitly below.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -97,27 +96,15 @@ def _error(entry: Mapping[str, Any], docs_url: str, line: int) -> ErrorEntry:
 
 
 def _record(cls: type[T], data: Mapping[str, Any], **given: Any) -> T:
-    """An instance of the model class ``cls``: each field ``data`` has under the field's name (lists as
-    tuples), then ``given``; a field in neither keeps its default."""
-    values = {name: _frozen(data[name]) for name in _field_names(cls) if name in data}
+    """An instance of the model class ``cls``: each field ``data`` has (lists as tuples), then ``given``.
+
+    The schema allows no property that is not a field of its model class (the build tests
+    compare the two), and a field in neither keeps its default.
+    """
+    values = {name: tuple(value) if isinstance(value, list) else value for name, value in data.items()}
     values.update(given)
     return cls(**values)
 
 
 def _records(cls: type[T], items: Iterable[Mapping[str, Any]]) -> tuple[T, ...]:
     return tuple(_record(cls, item) for item in items)
-
-
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _field_names(cls: type) -> tuple[str, ...]:
-    """The field names of a model class (looked up once: a catalog builds thousands of records)."""
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    return names
-
-
-def _frozen(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from typing import Any
 
 from errcat.toolchain.diagnostics import Diagnostic, Severity, closest
 from errcat.toolchain.schema import describe_path
 from errcat.toolchain.source import Document, Path
 
-__all__ = ["Checker", "entries"]
+__all__ = ["Checker"]
 
 
 class Checker:
@@ -17,7 +17,8 @@ class Checker:
 
     ``statuses``, ``categories`` and ``codes`` map each status, category id and code to the
     index of its first entry, so a rule can resolve a reference without walking the document;
-    repeats are the uniqueness rules' to report.
+    repeats are the uniqueness rules' to report. ``entries`` holds each error code's path, how
+    messages name it (``errors[3] (invoice_not_found)``) and its entry, made once for all rules.
     """
 
     def __init__(self, doc: Document) -> None:
@@ -27,6 +28,10 @@ class Checker:
         self.statuses = _first_index(self.data["statuses"], "status")
         self.categories = _first_index(self.data["categories"], "id")
         self.codes = _first_index(self.data["errors"], "code")
+        self.entries: list[tuple[Path, str, dict[str, Any]]] = [
+            (("errors", i), f"errors[{i}] ({entry['code']})", entry)
+            for i, entry in enumerate(self.data["errors"])
+        ]
 
     def report(
         self,
@@ -86,12 +91,6 @@ class Checker:
             message += f" (did you mean {close!r}?)"
         self.report(path, message, hint)
         return False
-
-
-def entries(c: Checker) -> Iterator[tuple[Path, str, dict[str, Any]]]:
-    """Each error code's path, how messages name it (``errors[3] (invoice_not_found)``), and its entry."""
-    for i, entry in enumerate(c.data["errors"]):
-        yield ("errors", i), f"errors[{i}] ({entry['code']})", entry
 
 
 def _first_index(items: list[dict[str, Any]], field: str) -> dict[Any, int]:

@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from errcat.toolchain.source import Path
-from errcat.toolchain.validate.checker import Checker, entries
+from errcat.toolchain.validate.checker import Checker
 from errcat.toolchain.versions import semver_tuple
 
 
 def versions(c: Checker) -> None:
     api_version = c.data["api"]["version"]
     current = semver_tuple(api_version)
-    for at, where, entry in entries(c):
+    for at, where, entry in c.entries:
         since = entry.get("since")
         if since and semver_tuple(since) > current:
             c.report(
@@ -66,7 +66,7 @@ def _retirement(
 
 def replacements(c: Checker) -> None:
     """``replaced_by`` belongs to a deprecated or retired code and names another code that is still sent."""
-    for at, where, entry in entries(c):
+    for at, where, entry in c.entries:
         replaced_by = entry.get("replaced_by")
         if replaced_by is None:
             continue

@@ -6,11 +6,11 @@ import keyword
 
 from errcat.runtime.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS  # names metadata may not reuse
 from errcat.toolchain.diagnostics import closest
-from errcat.toolchain.validate.checker import Checker, entries
+from errcat.toolchain.validate.checker import Checker
 
 
 def names(c: Checker) -> None:
-    for at, where, entry in entries(c):
+    for at, where, entry in c.entries:
         for name in entry.get("metadata", {}):
             if problem := _name_problem(name):
                 clash, hint = problem
@@ -21,7 +21,7 @@ def names(c: Checker) -> None:
 
 def example(c: Checker) -> None:
     """The example sets only declared metadata, and (a warning) every declared field."""
-    for at, where, entry in entries(c):
+    for at, where, entry in c.entries:
         declared = list(entry.get("metadata", {}))
         shown = entry["example"].get("metadata", {})
         for name in shown:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from errcat.toolchain.source import Path
-from errcat.toolchain.validate.checker import Checker, entries
+from errcat.toolchain.validate.checker import Checker
 
 
 def statuses_and_categories(c: Checker) -> None:
     """Each code's status is in the table and is an error status; its category exists."""
-    for at, where, entry in entries(c):
+    for at, where, entry in c.entries:
         status = entry["status"]
         known = c.reference(
             at + ("status",),
@@ -33,7 +33,7 @@ def statuses_and_categories(c: Checker) -> None:
 
 
 def see_also(c: Checker) -> None:
-    for at, where, entry in entries(c):
+    for at, where, entry in c.entries:
         for j, other in enumerate(entry.get("see_also", [])):
             path: Path = (*at, "see_also", j)
             if other == entry["code"]:

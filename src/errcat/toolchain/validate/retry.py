@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from errcat.toolchain.validate.checker import Checker, entries
+from errcat.toolchain.validate.checker import Checker
 
 #: 4xx statuses that are retryable by definition: a backoff on them needs no reason.
 RETRYABLE_CLIENT_STATUSES = frozenset({408, 425, 429})
@@ -33,7 +33,7 @@ def policy(c: Checker) -> None:
 def strategies(c: Checker) -> None:
     """Each code's retry strategy goes with its status class, or ``retry.reason`` says why it does not."""
     retry_statuses = set(c.data["retry_policy"]["retry_statuses"])
-    for at, where, entry in entries(c):
+    for at, where, entry in c.entries:
         strategy = entry["retry"]["strategy"]
         status = entry["status"]
         path = at + ("retry", "strategy")
@@ -61,7 +61,7 @@ def strategies(c: Checker) -> None:
 def retry_after(c: Checker) -> None:
     """``retry_after_seconds`` only with backoff, and no longer than clients are willing to wait."""
     max_retry_after = c.data["retry_policy"].get("max_retry_after_seconds")
-    for at, where, entry in entries(c):
+    for at, where, entry in c.entries:
         retry = entry["retry"]
         after = retry.get("retry_after_seconds")
         if after is None:
