@@ -53,6 +53,18 @@ def test_every_contract_is_kept() -> None:
             "import errcat.toolchain.load",
             "imports only errcat's runtime",
         ),
+        ("errcat/toolchain/render/text.py", "import errcat.toolchain.source", "render reads the model only"),
+        ("errcat/toolchain/model.py", "import errcat.toolchain.render.text", "the model imports no renderer"),
+        (
+            "errcat/toolchain/validate/names.py",
+            "import errcat.toolchain.model",
+            "the checks never import the model",
+        ),
+        (
+            "errcat/toolchain/outputs.py",
+            "import errcat.toolchain.render.python",
+            "settings are read without a renderer",
+        ),
     ],
 )
 def test_a_planted_import_breaks_its_contract(
