@@ -5,11 +5,10 @@
 
 """Pydantic v2 models of the standard error response of Partner Invoicing API.
 
-The wire format::
+The wire format (each field is described on its model below)::
 
-    {"error": {"code": "...", "message": "...",
-               "details": [{"field": "...", "code": "...", "message": "..."}],
-               "request_id": "...", "doc_url": "...", <metadata field>: <value>, ...}}
+    {"error": {"code": ..., "message": ..., "details": [...], "request_id": ..., "doc_url": ...,
+               <metadata field>: <value>, ...}}
 
 ``code`` validates to an ``ErrorCode`` member when this client knows it, and stays
 the raw (non-empty) string when it does not (a newer server must never crash an older client);
@@ -37,7 +36,7 @@ __all__ = [
 
 
 class ErrorDetail(BaseModel):
-    """One field-level problem, as sent in ``error.details``."""
+    """One field-level problem, as sent in error.details."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
@@ -47,30 +46,42 @@ class ErrorDetail(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    """The error object: envelope fields, then the code's metadata fields."""
+    """The error object: the envelope fields, then the code's metadata fields."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    # The contract's open enum: a known code, else any non-empty string (a newer server's code).
+    # The contract's open enum: a known code, else any non-empty string (a newer server's code),
+    # which stays a string.
     code: ErrorCode | Annotated[str, StringConstraints(min_length=1)] = Field(
         union_mode="left_to_right",
-        description="The error code; a code this client does not know stays a string.",
+        description="The stable error code, which clients branch on; a newer server may send one this version does not list, to be handled by its HTTP status.",
     )
-    message: str = Field(description="A human-readable message.")
+    message: str = Field(
+        description="A human-readable explanation for developers, which may change at any time: never parse it."
+    )
     details: tuple[ErrorDetail, ...] = Field(
-        default=(), description="Field-level problems, when the code reports them."
+        default=(), description="One entry per offending field; left out when there are none."
     )
-    request_id: str | None = Field(default=None, description="The request's id; quote it to support.")
-    doc_url: str | None = Field(default=None, description="The documentation page of the code.")
+    request_id: str | None = Field(
+        default=None, description="The request's id, to quote when contacting support; left out when unknown."
+    )
+    doc_url: str | None = Field(
+        default=None,
+        description="The documentation page of the code on the API's reference site; left out when unknown.",
+    )
 
     @property
     def metadata(self) -> dict[str, Any]:
-        """The fields beyond the envelope, such as business_id."""
+        """The code's metadata fields, such as the id of what was not found; each code's entry lists
+        its own.
+        """
         return dict(self.model_extra or {})
 
 
 class ErrorResponse(BaseModel):
-    """The standard error response body: ``{"error": {...}}``."""
+    """The body of every error response: one error object. Clients must accept codes that are not
+    listed (a newer server may send them) and metadata fields they do not know.
+    """
 
     model_config = ConfigDict(frozen=True)
 

@@ -6,42 +6,56 @@
 
 import type { ErrorCategory, ErrorCode } from "./codes.js";
 
-/** One field-level problem, as sent in ``error.details``. */
+/** One field-level problem, as sent in error.details. */
 export interface ErrorDetail {
+  /** The offending field, as a dotted path into the request. */
   readonly field: string;
+  /** A field-level code, such as invalid_format. */
   readonly code: string;
+  /** A human-readable message about this field. */
   readonly message: string;
   readonly [extra: string]: unknown;
 }
 
-/** The error object of a response: envelope fields, then the code's metadata fields. */
+/** The error object: the envelope fields, then the code's metadata fields. */
 export interface ErrorBody {
-  /** A known code, or (from a newer server) one this package does not list. */
+  /** The stable error code, which clients branch on; a newer server may send one this version does not list, to be handled by its HTTP status. */
   code: ErrorCode | (string & {});
+  /** A human-readable explanation for developers, which may change at any time: never parse it. */
   message: string;
-  /** Left out when the code reports no field details. */
+  /** One entry per offending field; left out when there are none. */
   details?: ErrorDetail[];
-  /** Left out when unknown. */
+  /** The request's id, to quote when contacting support; left out when unknown. */
   request_id?: string;
-  /** Left out when unknown. */
+  /** The documentation page of the code on the API's reference site; left out when unknown. */
   doc_url?: string;
+  /** The code's metadata fields, such as the id of what was not found; each code's entry lists its own. */
   [metadata: string]: unknown;
 }
 
-/** The standard error response body. */
+/** The body of every error response: one error object. Clients must accept codes that are not listed (a newer server may send them) and metadata fields they do not know. */
 export interface ErrorResponse {
+  /** The error object. */
   error: ErrorBody;
 }
 
-/** The error as RFC 9457 problem details (application/problem+json). */
+/** The error as RFC 9457 problem details (application/problem+json), sent when the client prefers it; code, request_id, errors and the metadata fields are extension members. */
 export interface Problem {
+  /** The documentation page of the code, or about:blank when it has none. */
   type: string;
+  /** The title of the code. */
   title: string;
+  /** The HTTP status of the response. */
   status: number;
+  /** A human-readable explanation for developers, which may change at any time: never parse it. */
   detail: string;
+  /** The stable error code, which clients branch on; a newer server may send one this version does not list, to be handled by its HTTP status. */
   code: ErrorCode | (string & {});
+  /** The request's id, to quote when contacting support; left out when unknown. */
   request_id?: string;
+  /** One entry per offending field; left out when there are none. */
   errors?: ErrorDetail[];
+  /** The code's metadata fields, such as the id of what was not found; each code's entry lists its own. */
   [metadata: string]: unknown;
 }
 

@@ -134,7 +134,7 @@ RESPONSE = WireObject(
     "ErrorResponse",
     "The body of every error response: one error object. Clients must accept codes that are not "
     "listed (a newer server may send them) and metadata fields they do not know.",
-    (Member("error", "object", "The error.", always=True, holds=ERROR),),
+    (Member("error", "object", "The error object.", always=True, holds=ERROR),),
 )
 
 PROBLEM = WireObject(

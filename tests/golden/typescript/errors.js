@@ -16,7 +16,7 @@
 import { ErrorCode, FORMER_NAMES, HTTP_ERROR_CODES, HttpStatus, SERVER_CODES } from "./codes.js";
 
 /** The fields of the error object that are not metadata. */
-const ENVELOPE_FIELDS = new Set(["code", "message", "details", "request_id", "doc_url", "status"]);
+const ENVELOPE_FIELDS = new Set(["code", "details", "doc_url", "message", "request_id", "status"]);
 const DEFAULT_MESSAGE = "The API returned an error.";
 // The reason phrases of RFC 9110 and its companions, for statuses the catalog does not list.
 const PHRASES = {

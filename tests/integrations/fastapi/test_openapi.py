@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import jsonschema
 import pytest
 from tests.integrations.fastapi._apps import (
     LIMIT,
@@ -15,6 +16,7 @@ from errcat.integrations.fastapi import (
     PROBLEM_JSON,
     error_responses,
 )
+from errcat.runtime.envelope import PROBLEM, json_schema
 from partner_invoicing_errors import (
     ApiError,
     AuthenticationError,
@@ -88,3 +90,13 @@ def test_the_limit_is_documented_on_operations_that_take_a_body() -> None:
     assert (
         "413" not in document["paths"]["/upload"]["post"]["responses"]
     )  # it reads the raw stream: no body documented
+
+
+def test_the_problem_form_is_documented_with_the_envelopes_schema() -> None:
+    """The problem+json schema is the runtime envelope's, members and descriptions alike, in place."""
+    responses = error_responses(InvoiceNotFound, PermissionDenied)
+    for response in responses.values():
+        problem = response["content"][PROBLEM_JSON]
+        assert problem["schema"] == json_schema(PROBLEM)
+        for example in problem["examples"].values():
+            jsonschema.Draft202012Validator(problem["schema"]).validate(example["value"])

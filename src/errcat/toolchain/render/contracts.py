@@ -14,9 +14,10 @@ parser that tries the enum first, datamodel-code-generator ``ErrorCode | constr(
 ``x-extensible-enum`` is read by none of the three (each makes a plain string of it), and
 a closed ``enum`` would make a newer server's code fail an older client.
 
-Required fields are what every response carries: ``code`` and ``message``. ``details``,
-``request_id`` and ``doc_url`` are left out when there are none (``ApiError.to_response``),
-and a metadata field may hold any JSON value.
+The objects, their members, which members every response carries and what each holds
+are the runtime's :mod:`errcat.runtime.envelope`, written as JSON Schema by its
+:func:`~errcat.runtime.envelope.json_schema`; this module adds the catalog's code enum. A
+metadata field may hold any JSON value.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from errcat.runtime.errors import ENVELOPE_FIELDS
+from errcat.runtime.envelope import DETAIL, ENVELOPE_FIELDS, ERROR, PROBLEM, RESPONSE, json_schema
 from errcat.toolchain.model import Catalog, ErrorEntry
 from errcat.toolchain.names import class_name
 from errcat.toolchain.render.escape import comment_text
@@ -40,12 +41,6 @@ CONTRACT_FILES = {
     "error-response.schema.json": "JSON Schema (draft 2020-12) of the error response body",
     "openapi-errors.yaml": "OpenAPI 3.1 components: the error schemas and one response per status",
 }
-
-_RESPONSE_DESCRIPTION = (
-    "The body of every error response: an error object with a stable code, a message, field details, "
-    "the request id, the code's documentation URL and the code's metadata fields. Clients must accept "
-    "codes that are not listed (a newer server may send them) and metadata fields they do not know."
-)
 
 
 def render_contracts(catalog: Catalog, command: str) -> dict[str, str]:
@@ -67,19 +62,11 @@ def contract_documents(catalog: Catalog, command: str) -> tuple[dict[str, Any], 
         "$id": f"{catalog.api.docs_url.rstrip('/')}/schemas/error-response.schema.json",
         "$comment": _banner(catalog, command),
         "title": f"{catalog.api.name} error response",
-        "description": _RESPONSE_DESCRIPTION,
-        "type": "object",
-        "required": ["error"],
-        "properties": {"error": {"$ref": "#/$defs/ErrorBody"}},
+        **json_schema(RESPONSE, "#/$defs/"),
         "$defs": _component_schemas(codes, version, "#/$defs/"),
     }
     components = _component_schemas(codes, version, "#/components/schemas/")
-    components["ErrorResponse"] = {
-        "description": "The body of every error response.",
-        "type": "object",
-        "required": ["error"],
-        "properties": {"error": {"$ref": "#/components/schemas/ErrorBody"}},
-    }
+    components[RESPONSE.name] = json_schema(RESPONSE, "#/components/schemas/")
     openapi: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
@@ -97,9 +84,14 @@ def contract_documents(catalog: Catalog, command: str) -> tuple[dict[str, Any], 
 
 
 def _component_schemas(codes: list[ErrorEntry], version: str, ref: str) -> dict[str, Any]:
-    """``ErrorCode``, ``ErrorDetail``, ``ErrorBody`` and ``Problem``, referring to each other by ``ref``."""
+    """``ErrorCode`` and the envelope's objects, referring to each other by ``ref``.
+
+    The code of ``ErrorBody`` and ``Problem`` is the open enum: the catalog's codes, or any
+    other non-empty string.
+    """
+    code = ERROR.member("code")
     code_field = {
-        "description": "The error code. A code that is not listed is allowed: a newer server may send it.",
+        "description": code.description,
         "anyOf": [
             {"$ref": f"{ref}ErrorCode"},
             {
@@ -109,80 +101,18 @@ def _component_schemas(codes: list[ErrorEntry], version: str, ref: str) -> dict[
             },
         ],
     }
-    return {
+    schemas: dict[str, Any] = {
         "ErrorCode": {
             "description": f"The error codes of the catalog, version {version}.",
             "type": "string",
             "enum": [entry.code for entry in codes],
-        },
-        "ErrorDetail": {
-            "description": "One field-level problem, as sent in error.details.",
-            "type": "object",
-            "required": ["field", "code", "message"],
-            "properties": {
-                "field": {
-                    "type": "string",
-                    "description": "The offending field, as a dotted path into the request.",
-                },
-                "code": {"type": "string", "description": "A field-level code, such as invalid_format."},
-                "message": {"type": "string", "description": "A human-readable message about this field."},
-            },
-        },
-        "ErrorBody": {
-            "description": "The error object: envelope fields, then the code's metadata fields.",
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {
-                "code": code_field,
-                "message": {"type": "string", "description": "A human-readable message."},
-                "details": {
-                    "type": "array",
-                    "items": {"$ref": f"{ref}ErrorDetail"},
-                    "description": "Field-level problems; left out when the code reports none.",
-                },
-                "request_id": {
-                    "type": "string",
-                    "description": "The request's id, to quote to support; left out when unknown.",
-                },
-                "doc_url": {
-                    "type": "string",
-                    "format": "uri",
-                    "description": "The documentation page of the code; left out when unknown.",
-                },
-            },
-            "additionalProperties": {
-                "description": "A metadata field of the code (its entry says what it holds)."
-            },
-        },
-        "Problem": {
-            "description": "The error as RFC 9457 problem details (application/problem+json), on request.",
-            "type": "object",
-            "required": ["type", "title", "status", "detail", "code"],
-            "properties": {
-                "type": {
-                    "type": "string",
-                    "format": "uri-reference",
-                    "description": "The documentation page of the code, or about:blank.",
-                },
-                "title": {"type": "string", "description": "The title of the code."},
-                "status": {"type": "integer", "description": "The HTTP status of the response."},
-                "detail": {"type": "string", "description": "A human-readable message."},
-                "code": code_field,
-                "request_id": {
-                    "type": "string",
-                    "description": "The request's id, to quote to support; left out when unknown.",
-                },
-                "errors": {
-                    "type": "array",
-                    "items": {"$ref": f"{ref}ErrorDetail"},
-                    "description": "Field-level problems; left out when the code reports none.",
-                },
-            },
-            "additionalProperties": {
-                "description": "A metadata field of the code (its entry says what it holds)."
-            },
-        },
+        }
     }
+    for wire_object in (DETAIL, ERROR, PROBLEM):
+        schemas[wire_object.name] = json_schema(wire_object, ref)
+    for wire_object in (ERROR, PROBLEM):
+        schemas[wire_object.name]["properties"]["code"] = code_field
+    return schemas
 
 
 def _responses(catalog: Catalog, codes: list[ErrorEntry]) -> dict[str, Any]:

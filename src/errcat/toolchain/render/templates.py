@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 
+from errcat.runtime import envelope
 from errcat.toolchain.render.escape import (
     comment_text,
     js_string,
@@ -42,12 +43,16 @@ _COMMON_OPTIONS: dict[str, Any] = {
 def make_environment(**options: Any) -> jinja2.Environment:
     """An environment over ``generators/`` with the shared settings, plus ``options``."""
     settings = {**_COMMON_OPTIONS, **options}
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(data_dir("generators"))),
         undefined=jinja2.StrictUndefined,
         bytecode_cache=_bytecode_cache(settings),
         **settings,
     )
+    # The wire envelope's objects and members, which the models, the TypeScript declarations
+    # and the site's home page describe: every template reads them from the runtime's one copy.
+    env.globals["envelope"] = envelope
+    return env
 
 
 @cache
