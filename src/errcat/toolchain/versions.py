@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 __all__ = ["Bump", "bump_satisfies", "semver_tuple", "version_bump"]
@@ -9,6 +10,7 @@ __all__ = ["Bump", "bump_satisfies", "semver_tuple", "version_bump"]
 Bump = Literal["major", "minor", "patch", "none"]
 
 
+@functools.cache  # a catalog names a few versions, each thousands of times
 def semver_tuple(version: str) -> tuple[int, int, int]:
     """(major, minor, patch) of a semantic version; a pre-release or build suffix is left out."""
     core = version.split("+", 1)[0].split("-", 1)[0]
