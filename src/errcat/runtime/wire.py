@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from errcat.runtime.errors import ApiError
 
-__all__ = ["from_response", "loads", "to_json", "to_problem", "to_response", "wire_code"]
+__all__ = ["from_response", "phrase", "to_json", "to_problem", "to_response", "wire_code"]
 
 # --- reading JSON ----------------------------------------------------------------------------------
 
@@ -148,12 +148,8 @@ def _first_loads(text: bytes | bytearray | str) -> Any:
     return _loads(text)
 
 
+#: The parser of response bodies: :func:`_first_loads` until the first body, then the one it chose.
 _loads: Callable[[bytes | bytearray | str], Any] = _first_loads
-
-
-def loads(text: bytes | bytearray | str) -> Any:
-    """Parse JSON text as :func:`json.loads` does (the same values, the same errors), faster."""
-    return _loads(text)
 
 
 # --- writing -----------------------------------------------------------------------------------------
