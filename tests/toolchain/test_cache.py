@@ -115,7 +115,7 @@ def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path: Path, monkeypatch
     assert not (tmp_path / "cache").exists()
     assert main(["check", str(MINIMAL)]) == 0
     entry = tmp_path / "cache" / (cache.key_for(MINIMAL.read_bytes()) + cache.ENTRY_SUFFIX)
-    entry.write_bytes(entry.read_bytes().replace(b"counts 2 2 2", b"counts 9 9 9"))
+    entry.write_bytes(entry.read_bytes().replace(b"counts 2 2 4", b"counts 9 9 9"))
     assert main(["check", "--no-cache", str(MINIMAL)]) == 0  # the (broken) entry is not even read
 
 
@@ -158,7 +158,7 @@ PLANTS: dict[str, Callable[[Path, bytes, Path], None]] = {
     "the good entry twice": lambda p, g, t: p.write_bytes(g + g),
     "the good entry with CRLF": lambda p, g, t: p.write_bytes(g.replace(b"\n", b"\r\n")),
     "the good entry with a trailing line": lambda p, g, t: p.write_bytes(g + b"verdict clean\n"),
-    "counts edited, seal kept": lambda p, g, t: p.write_bytes(g.replace(b"counts 2 2 2", b"counts 2 2 3")),
+    "counts edited, seal kept": lambda p, g, t: p.write_bytes(g.replace(b"counts 2 2 4", b"counts 2 2 3")),
     "counts negative": lambda p, g, t: p.write_bytes(
         _forged(p.name.removesuffix(cache.ENTRY_SUFFIX), "counts -1 2 2")
     ),
@@ -200,7 +200,7 @@ def _bind_socket(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def good_entry(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """The entry errcat writes for the minimal catalog (clean: 2 codes, 2 categories, 2 statuses)."""
+    """The entry errcat writes for the minimal catalog (clean: 2 codes, 2 categories, 4 statuses)."""
     root = tmp_path_factory.mktemp("donor")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(CACHE_ENV, str(root))
@@ -266,7 +266,7 @@ def test_tampering_with_a_clean_entry_costs_a_full_check_and_the_entry_is_rewrit
     assert probe(catalog, cache_root) == ("0", FULL)
     entry = cache_root / (cache.key_for(catalog.read_bytes()) + cache.ENTRY_SUFFIX)
     good = entry.read_bytes()
-    for damaged in (b"", good[:-3], good.replace(b"counts 2 2 2", b"counts 3 2 2"), b"[" * 100_000):
+    for damaged in (b"", good[:-3], good.replace(b"counts 2 2 4", b"counts 3 2 4"), b"[" * 100_000):
         entry.write_bytes(damaged)
         assert probe(catalog, cache_root) == ("0", FULL)
         assert entry.read_bytes() == good
