@@ -52,7 +52,7 @@ def test_init_then_every_command_with_no_flags_then_the_hooks(user_venv: Path, t
         assert (project / name).is_file(), name
 
     checked = run(errcat, "check", cwd=project, env=env)
-    assert checked.stdout.startswith("catalog/errors.yaml: ok, 7 codes")
+    assert checked.stdout.startswith("catalog/errors.yaml: ok, 8 codes in 5 categories, 9 statuses")
     run(errcat, "generate", cwd=project, env=env)
     assert (project / "python/src/acme_billing_errors/codes.py").is_file()
     assert (project / "python/pyproject.toml").is_file()

@@ -52,3 +52,17 @@ def http_errors(c: Checker) -> None:
             )
         else:
             by_status[status] = code
+    if "server" not in c.data:
+        return
+    uncovered = [status for status in (404, 405) if status not in by_status]
+    if uncovered:
+        c.report(
+            ("server",),
+            "server.http_errors has no code for "
+            + " or ".join(map(str, uncovered))
+            + ", which every web framework sends (a path no route matches, a method a path does not take)",
+            "add a code of that status to server.http_errors; without one, the framework's error gets "
+            "the request_validation code",
+            key=True,
+            severity="warning",
+        )
