@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import yaml
 from tests.builders import CATALOGS, build
-from tests.toolchain.test_write import each_kind, killed_at, recover_now, restore, state, unprivileged
+from tests.toolchain.write._harness import each_kind, killed_at, recover_now, restore, state, unprivileged
 
 from errcat.cli import main
 from errcat.toolchain import mkdocs

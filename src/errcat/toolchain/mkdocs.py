@@ -68,23 +68,9 @@ def write_site(
     return SiteBuild(written.changed, written.removed, site_dir / BUILD_DIR if build else None)
 
 
-def _files_under(site_dir: Path, tops: tuple[str, ...]) -> list[str]:
-    """Every file below ``tops`` of ``site_dir``, relative to it (one ``os.walk``, no stat per file)."""
-    found = []
-    for top in tops:
-        for directory, _, names in os.walk(site_dir / top):
-            relative = Path(directory).relative_to(site_dir).as_posix()
-            found += [f"{relative}/{name}" for name in names]
-    return found
-
-
 def check_site(files: Mapping[str, str], site_dir: Path) -> list[Drift]:
     """The generated files that are missing, differ, or should no longer exist; writes nothing."""
-    drifts = check(files, site_dir)
-    for relative in sorted(_files_under(site_dir, GENERATED_DIRS)):
-        if relative not in files:
-            drifts.append(Drift(relative, f"--- a/{relative}\n+++ /dev/null\n(no longer generated)\n"))
-    return drifts
+    return check(files, site_dir, own=GENERATED_DIRS)
 
 
 def _mkdocs(*args: str) -> list[str]:
