@@ -33,10 +33,12 @@ PROBE = """
 import sys
 from errcat.cli import main
 status = main(["check", "-q", sys.argv[1]])
-loaded = sorted(m for m in ("yaml", "jsonschema_rs", "errcat.toolchain.source") if m in sys.modules)
+heavy = ("yaml", "jsonschema_rs", "jinja2", "errcat.toolchain.source", "errcat.toolchain.validate")
+loaded = sorted(m for m in (*heavy, "errcat.toolchain.render") if m in sys.modules)
 print(status, ",".join(loaded))
 """
-FULL = "errcat.toolchain.source,jsonschema_rs,yaml"  # what a full check imports; a hit imports none
+#: What a full check imports (the loader, the checks and their libraries, no renderer); a hit imports none.
+FULL = "errcat.toolchain.source,errcat.toolchain.validate,jsonschema_rs,yaml"
 
 
 def probe(path: Path, cache_root: Path) -> tuple[str, str]:
