@@ -250,8 +250,8 @@ def code_facts(entry: ErrorEntry) -> list[tuple[str, object]]:
     return facts + [(name, value) for name, value in optional.items() if value is not None]
 
 
-def _code_docstring(catalog: Catalog, entry: ErrorEntry) -> str:
-    """A code's exception docstring: the HTTP mapping and title, its lifecycle, its cause and solution."""
+def code_summary(catalog: Catalog, entry: ErrorEntry) -> str:
+    """A code in one line, as its class documents it in every language: status, code, title, lifecycle."""
     text = f"{entry.status} {entry.code}: {entry.title}."
     if entry.retired:
         text += f" Retired in {entry.retired.since}: no longer sent."
@@ -259,7 +259,13 @@ def _code_docstring(catalog: Catalog, entry: ErrorEntry) -> str:
         text += f" Deprecated since {entry.deprecated.since}."
     if entry.replaced_by:
         text += f" Use {catalog.error(entry.replaced_by).class_name} instead."
-    return py_docstring_block([text, f"Cause: {entry.cause}", f"Solution: {entry.solution}"], indent="    ")
+    return text
+
+
+def _code_docstring(catalog: Catalog, entry: ErrorEntry) -> str:
+    """A code's exception docstring: its summary line, then its cause and solution."""
+    lines = [code_summary(catalog, entry), f"Cause: {entry.cause}", f"Solution: {entry.solution}"]
+    return py_docstring_block(lines, indent="    ")
 
 
 def python_context(catalog: Catalog, layout: Layout) -> dict[str, Any]:

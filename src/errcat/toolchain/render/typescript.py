@@ -30,9 +30,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from errcat.toolchain.model import Catalog, ErrorEntry
+from errcat.toolchain.model import Catalog
 from errcat.toolchain.outputs import default_npm_package, npm_package_problem
-from errcat.toolchain.render.python import Layout, banner, sorted_codes
+from errcat.toolchain.render.python import Layout, banner, code_summary, sorted_codes
 from errcat.toolchain.render.templates import code_environment
 
 __all__ = [
@@ -176,7 +176,7 @@ def typescript_context(catalog: Catalog, layout: Layout) -> dict[str, Any]:
         "statuses": sorted(catalog.statuses, key=lambda s: s.status),
         "key_sets": key_sets,
         "former": former,
-        "docs": {e.code: _doc_line(catalog, e) for e in codes},
+        "docs": {e.code: code_summary(catalog, e) for e in codes},
         "strategies": STRATEGIES,
         "retry_statuses": sorted(policy.retry_statuses),
         "transport_failures": sorted(t.id for t in policy.transport_failures),
@@ -189,14 +189,3 @@ def typescript_context(catalog: Catalog, layout: Layout) -> dict[str, Any]:
             for module, names in HELPER_EXPORTS.items()
         },
     }
-
-
-def _doc_line(catalog: Catalog, entry: ErrorEntry) -> str:
-    text = f"{entry.status} {entry.code}: {entry.title}."
-    if entry.retired:
-        text += f" Retired in {entry.retired.since}: no longer sent."
-    elif entry.deprecated:
-        text += f" Deprecated since {entry.deprecated.since}."
-    if entry.replaced_by:
-        text += f" Use {catalog.error(entry.replaced_by).class_name} instead."
-    return text
