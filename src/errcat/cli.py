@@ -24,14 +24,8 @@ EXIT_USAGE = 2
 
 #: The third-party modules of each extra, for the message that says which one to install.
 _EXTRAS = {
-    "yaml": "toolchain",
-    "jsonschema_rs": "toolchain",
-    "jinja2": "toolchain",
-    "markupsafe": "toolchain",
-    "ruff": "toolchain",
-    "tomli_w": "toolchain",
-    "mkdocs": "docs",
-    "material": "docs",
+    **dict.fromkeys(("yaml", "jsonschema_rs", "jinja2", "markupsafe", "ruff", "tomli_w"), "toolchain"),
+    **dict.fromkeys(("mkdocs", "material"), "docs"),
 }
 
 
@@ -42,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        from errcat.toolchain.commands import Stop
+        from errcat.toolchain.commands import Stop, problems
         from errcat.toolchain.project import ConfigError
 
         try:
@@ -50,8 +44,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Stop as stop:
             outcome = stop.outcome
         except ConfigError as exc:
-            from errcat.toolchain.commands import problems
-
             outcome = problems(exc.diagnostics, EXIT_USAGE)
         return _print(outcome)
     except ModuleNotFoundError as exc:
@@ -145,21 +137,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     docs = sub.add_parser("docs", help="build or serve the reference site")
     docs_sub = docs.add_subparsers(title="docs commands", metavar="COMMAND")
-    for name, run, text in (
-        ("build", _docs_build, "render the site's pages and run mkdocs build --strict"),
-        ("serve", _docs_serve, "serve the site with live reload, rendered again when the catalog changes"),
-    ):
-        child = docs_sub.add_parser(name, parents=[common], help=text)
-        child.set_defaults(run=run)
-        child.add_argument(
-            "--site", metavar="DIR", help="the MkDocs project (default: [tool.errcat] site-dir)"
-        )
-        if name == "build":
-            child.add_argument(
-                "--check", action="store_true", help="report drift of the pages; write nothing"
-            )
-        else:
-            child.add_argument("--dev-addr", metavar="HOST:PORT", default="127.0.0.1:8000")
+    site = argparse.ArgumentParser(add_help=False, parents=[common])
+    site.add_argument("--site", metavar="DIR", help="the MkDocs project (default: [tool.errcat] site-dir)")
+    build = docs_sub.add_parser(
+        "build", parents=[site], help="render the site's pages and run mkdocs build --strict"
+    )
+    build.set_defaults(run=_docs, serve=False)
+    build.add_argument("--check", action="store_true", help="report drift of the pages; write nothing")
+    serve_help = "serve the site with live reload, rendered again when the catalog changes"
+    serve = docs_sub.add_parser("serve", parents=[site], help=serve_help)
+    serve.set_defaults(run=_docs, serve=True)
+    serve.add_argument("--dev-addr", metavar="HOST:PORT", default="127.0.0.1:8000")
 
     diff = command("diff", _diff, help="classify the changes between two catalog versions")
     diff.add_argument("old", nargs="?", metavar="OLD", help="the old catalog file")
@@ -222,20 +210,14 @@ def _generate(args: argparse.Namespace) -> Outcome:
     return commands.generate(project, check_only=args.check, command=command)
 
 
-def _docs_build(args: argparse.Namespace) -> Outcome:
+def _docs(args: argparse.Namespace) -> Outcome:
     from errcat.toolchain import commands
 
     project = _project(args, site_dir=args.site)
-    return commands.docs_build(
-        project, check_only=args.check, command=_command("errcat docs build", args, "catalog")
-    )
-
-
-def _docs_serve(args: argparse.Namespace) -> Outcome:
-    from errcat.toolchain import commands
-
-    project = _project(args, site_dir=args.site)
-    return commands.docs_serve(project, args.dev_addr, command=_command("errcat docs build", args, "catalog"))
+    command = _command("errcat docs build", args, "catalog")  # serve renders the pages build writes
+    if args.serve:
+        return commands.docs_serve(project, args.dev_addr, command=command)
+    return commands.docs_build(project, check_only=args.check, command=command)
 
 
 def _diff(args: argparse.Namespace) -> Outcome:

@@ -21,6 +21,7 @@ The parts, by what the commands do::
 
 Every module imports only light modules at its top, and the rest where a command needs
 it: ``errcat check`` on a catalog the cache knows imports no renderer, YAML or validator.
+The package's ``__all__`` is the API; the modules' other public names are for each other.
 """
 
 from errcat.toolchain.commands.catalogs import load_catalog

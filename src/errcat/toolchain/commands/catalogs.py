@@ -12,8 +12,6 @@ from errcat.toolchain.project import Project
 if TYPE_CHECKING:
     from errcat.toolchain.model import Catalog
 
-__all__ = ["InputError", "catalog_at", "load_catalog", "load_strict"]
-
 
 def load_catalog(project: Project) -> Catalog:
     """The project's checked catalog; :class:`Stop` with its diagnostics when it cannot be had."""

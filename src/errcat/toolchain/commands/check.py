@@ -13,8 +13,6 @@ from errcat.toolchain.diagnostics import Diagnostic, format_github, format_json,
 from errcat.toolchain.project import Project
 from errcat.toolchain.terminal import printable
 
-__all__ = ["check", "check_against"]
-
 
 def check(project: Project, *, fmt: str = "text", use_cache: bool = True, quiet: bool = False) -> Outcome:
     """``errcat check``: every problem of the catalog, or one line that says it is clean."""

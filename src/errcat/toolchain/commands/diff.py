@@ -9,8 +9,6 @@ from errcat.toolchain.commands.outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, 
 from errcat.toolchain.project import Project
 from errcat.toolchain.terminal import printable
 
-__all__ = ["diff"]
-
 
 def diff(project: Project, old: Path | None, new: Path | None, *, against: str | None, fmt: str) -> Outcome:
     """``errcat diff``: classify every change between two catalogs and say which version bump it needs."""

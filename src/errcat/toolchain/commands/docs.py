@@ -21,8 +21,6 @@ from errcat.toolchain.commands.outcome import (
 from errcat.toolchain.project import Project
 from errcat.toolchain.terminal import printable
 
-__all__ = ["docs_build", "docs_serve"]
-
 
 def docs_build(project: Project, *, check_only: bool = False, command: str = "errcat docs build") -> Outcome:
     """``errcat docs build [--check]``: render the site's pages, then run ``mkdocs build --strict``."""

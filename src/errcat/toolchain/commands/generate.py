@@ -22,8 +22,6 @@ from errcat.toolchain.terminal import printable
 if TYPE_CHECKING:
     from errcat.toolchain.render.python import Layout
 
-__all__ = ["generate", "layout_of"]
-
 
 def layout_of(project: Project, command: str) -> Layout:
     """The render layout of the project; :class:`Stop` naming the setting that is missing or wrong."""

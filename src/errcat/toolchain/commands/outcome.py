@@ -19,18 +19,6 @@ if TYPE_CHECKING:
     from errcat.toolchain.project import Project
     from errcat.toolchain.write import Drift
 
-__all__ = [
-    "EXIT_FAILED",
-    "EXIT_OK",
-    "EXIT_USAGE",
-    "Outcome",
-    "Stop",
-    "drift_outcome",
-    "io_problem",
-    "problems",
-    "shown_path",
-]
-
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2

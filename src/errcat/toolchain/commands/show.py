@@ -7,8 +7,6 @@ from errcat.toolchain.commands.outcome import EXIT_FAILED, EXIT_OK, Outcome
 from errcat.toolchain.project import Project
 from errcat.toolchain.terminal import printable
 
-__all__ = ["explain", "list_codes"]
-
 
 def explain(project: Project, code: str) -> Outcome:
     """``errcat explain CODE``: one code's entry, for a person."""
