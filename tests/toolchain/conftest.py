@@ -84,8 +84,10 @@ def site_url(built_site: Path) -> Iterator[str]:
         yield server.url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium for the tests of one module: Playwright's sync API keeps an event loop running in
+    this thread while it is open, which a later test's ``asyncio.run`` would trip over."""
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)")
     from playwright.sync_api import sync_playwright
