@@ -186,18 +186,16 @@ PLANTS: dict[str, Callable[[Path, bytes, Path], None]] = {
     "unreadable": lambda p, g, t: (p.write_bytes(g), p.chmod(0)),
 }
 
-_SOCKETS: list[socket.socket] = []
-
 
 def _bind_socket(path: Path) -> None:
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    """Make ``path`` a UNIX socket; it stays one after the socket is closed, until it is removed."""
     here = os.getcwd()
     os.chdir(path.parent)  # a socket's path may not be longer than about 100 bytes
     try:
-        sock.bind(path.name)
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.bind(path.name)
     finally:
         os.chdir(here)
-    _SOCKETS.append(sock)
 
 
 @pytest.fixture(scope="module")
