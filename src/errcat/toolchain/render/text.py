@@ -14,6 +14,7 @@ from errcat.toolchain.terminal import printable
 
 __all__ = ["explain_text", "find_entry", "list_json", "list_text"]
 
+
 def find_entry(catalog: Catalog, name: str) -> ErrorEntry | None:
     """The entry of a code (any case, ``-`` for ``_``), or of its exception class name."""
     wanted = name.strip()
