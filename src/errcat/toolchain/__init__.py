@@ -17,7 +17,7 @@ One module per stage, in pipeline order::
     cache       verdicts of ``errcat check`` for catalog bytes already seen
     render/     Catalog -> {path: text}: python, contracts, typescript, site, text
     format      ruff over the generated Python
-    write       atomic writes and --check drift reports
+    write/      one transaction per output root (lock, plan, journal, apply) and --check drift
     mkdocs      the site's real ``mkdocs build --strict`` / ``serve``
     diff        what changed between two catalogs, and the version bump it needs
     diff_output a diff's text, JSON, GitHub and Markdown forms
@@ -26,6 +26,7 @@ One module per stage, in pipeline order::
     history     a catalog file at a git revision
     terminal    text made safe to print
     scaffold    ``errcat init``
+    commands/   one function per command (check, show, generate, docs, diff): a project in, an outcome out
 
 It needs the ``errcat[toolchain]`` extra (and ``errcat[docs]`` for the site); the runtime
 never imports it.
