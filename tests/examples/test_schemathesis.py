@@ -25,6 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from tests.examples._service import load_service
 
+pytestmark = pytest.mark.slow  # a live server and hundreds of generated requests
+
 EXAMPLES = 30
 AUTH = {"Authorization": "Bearer tok_partner"}
 

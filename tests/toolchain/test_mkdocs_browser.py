@@ -12,7 +12,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import pytest
+
 from errcat.toolchain.model import Catalog
+
+pytestmark = pytest.mark.slow  # a real browser
 
 
 def test_every_code_url_loads_and_shows_its_code_status_and_title(

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import markdown
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.hostile import MARKUP_FRAGMENTS
@@ -79,6 +80,7 @@ def test_hostile_catalog_text_renders_as_text(shipped_catalog: Catalog, text: st
     assert "script" not in stub.tags and wanted in " ".join("".join(stub.text).split())
 
 
+@pytest.mark.slow
 def test_a_hostile_catalog_builds_and_runs_no_script_in_chromium(
     shipped_catalog: Catalog, tmp_path: Path, page: Any
 ) -> None:
@@ -99,6 +101,7 @@ def test_a_hostile_catalog_builds_and_runs_no_script_in_chromium(
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_an_api_name_with_yaml_and_html_syntax_stays_whole_in_the_page_head(
     shipped_catalog: Catalog, tmp_path: Path, page: Any
 ) -> None:
