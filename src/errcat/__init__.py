@@ -20,8 +20,8 @@ __version__ = "0.2.0"
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from errcat.runtime import CatalogCategory, CatalogCode, CatalogStatus
     from errcat.runtime.catalog import ErrorCatalog, catalog_of
-    from errcat.runtime.enums import CatalogCategory, CatalogCode, CatalogStatus
     from errcat.runtime.errors import ApiError
 
 __all__ = [
@@ -36,9 +36,9 @@ __all__ = [
 
 _HOMES = {
     "ApiError": "errcat.runtime.errors",
-    "CatalogCategory": "errcat.runtime.enums",
-    "CatalogCode": "errcat.runtime.enums",
-    "CatalogStatus": "errcat.runtime.enums",
+    "CatalogCategory": "errcat.runtime",
+    "CatalogCode": "errcat.runtime",
+    "CatalogStatus": "errcat.runtime",
     "ErrorCatalog": "errcat.runtime.catalog",
     "catalog_of": "errcat.runtime.catalog",
 }

@@ -17,10 +17,11 @@ them for type checkers. The facts of each code are in ``code_table``, imported t
 first time one is read.
 """
 
-from errcat.runtime.catalog import ErrorCatalog
-from errcat.runtime.enums import CatalogCategory, CatalogCode, CatalogStatus, install_codes
+from errcat.runtime import CatalogCategory, CatalogCode, CatalogStatus, install_codes
 
 TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from errcat.runtime.catalog import ErrorCatalog
 
 __all__ = [
     "CATALOG",
@@ -211,63 +212,74 @@ _ALIASES: tuple[tuple[str, str, str], ...] = ()
 
 install_codes(ErrorCode, _MEMBERS, _ALIASES, "partner_invoicing_errors.code_table")
 
-#: What this package says of its catalog: the API, the enums, the retry policy, the logging
-#: guidance and the codes a server answers framework errors with. errcat's integrations read
-#: it from the package they are given: install(app, errors=partner_invoicing_errors).
-CATALOG = ErrorCatalog(
-    package="partner_invoicing_errors",
-    name="Partner Invoicing API",
-    version="1.0.0",
-    docs_url="https://docs.invoicing.example.com/errors",
-    statuses=HttpStatus,
-    categories=ErrorCategory,
-    codes=ErrorCode,
-    retry_policy={
-        "retry_statuses": frozenset((429, 500, 503)),
-        "transport_failures": frozenset(("connection_error", "timeout")),
-        "base_delay": 1.0,
-        "multiplier": 2.0,
-        "max_delay": 30.0,
-        "max_attempts": 5,
-        "jitter": "full",
-        "honor_retry_after": True,
-        "max_retry_after": 120,
-    },
-    redact_keys=frozenset(
-        (
-            "access_token",
-            "api_key",
-            "authorization",
-            "client_secret",
-            "id_token",
-            "password",
-            "proxy-authorization",
-            "refresh_token",
-            "token",
-        )
-    ),
-    log_fields=(
-        "code",
-        "status",
-        "request_id",
-        "method",
-        "path",
-        "attempt",
-        "retry_delay_seconds",
-        "metadata",
-    ),
-    log_levels={
-        "client_error": "warning",
-        "server_error": "error",
-        "transport_failure": "warning",
-    },
-    server_codes={
-        "request_validation": "validation_error",
-        "unhandled_exception": "internal_error",
-    },
-    http_error_codes={
-        404: "route_not_found",
-        405: "method_not_allowed",
-        413: "request_too_large",
-    },
-)
+if TYPE_CHECKING:
+    #: What this package says of its catalog: the API, the enums, the retry policy, the logging
+    #: guidance and the codes a server answers framework errors with. errcat's integrations read
+    #: it from the package they are given: install(app, errors=partner_invoicing_errors).
+    CATALOG: ErrorCatalog
+
+
+def __getattr__(name: str) -> object:
+    """``CATALOG``, made on first use, so that importing the enums loads no more of errcat."""
+    if name != "CATALOG":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from errcat.runtime.catalog import ErrorCatalog
+
+    made = ErrorCatalog(
+        package="partner_invoicing_errors",
+        name="Partner Invoicing API",
+        version="1.0.0",
+        docs_url="https://docs.invoicing.example.com/errors",
+        statuses=HttpStatus,
+        categories=ErrorCategory,
+        codes=ErrorCode,
+        retry_policy={
+            "retry_statuses": frozenset((429, 500, 503)),
+            "transport_failures": frozenset(("connection_error", "timeout")),
+            "base_delay": 1.0,
+            "multiplier": 2.0,
+            "max_delay": 30.0,
+            "max_attempts": 5,
+            "jitter": "full",
+            "honor_retry_after": True,
+            "max_retry_after": 120,
+        },
+        redact_keys=frozenset(
+            (
+                "access_token",
+                "api_key",
+                "authorization",
+                "client_secret",
+                "id_token",
+                "password",
+                "proxy-authorization",
+                "refresh_token",
+                "token",
+            )
+        ),
+        log_fields=(
+            "code",
+            "status",
+            "request_id",
+            "method",
+            "path",
+            "attempt",
+            "retry_delay_seconds",
+            "metadata",
+        ),
+        log_levels={
+            "client_error": "warning",
+            "server_error": "error",
+            "transport_failure": "warning",
+        },
+        server_codes={
+            "request_validation": "validation_error",
+            "unhandled_exception": "internal_error",
+        },
+        http_error_codes={
+            404: "route_not_found",
+            405: "method_not_allowed",
+            413: "request_too_large",
+        },
+    )
+    return globals().setdefault("CATALOG", made)  # the first one made, whichever thread made it

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.hostile import HOSTILE_CODES, HOSTILE_PHRASES
 
-from errcat.runtime.enums import CatalogCategory, CatalogCode, CatalogStatus
+from errcat.runtime import CatalogCategory, CatalogCode, CatalogStatus
 from errcat.toolchain.names import (
     BUILTIN_CLASS_NAMES,
     PACKAGE_NAMES,

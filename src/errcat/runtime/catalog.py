@@ -17,7 +17,7 @@ A generated package satisfies :class:`ErrorPackage` (type checkers accept the mo
 itself), and :func:`catalog_of` accepts either form.
 
 This module is part of the runtime and is imported with the generated enums, so it
-imports nothing beyond :mod:`errcat.runtime.enums`' own needs: the retry policy, the
+imports nothing beyond :mod:`errcat.runtime`' own needs: the retry policy, the
 exception root and the pydantic models are imported the first time they are asked for.
 """
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any, Protocol
 
-    from errcat.runtime.enums import CatalogCategory, CatalogCode, CatalogStatus
+    from errcat.runtime import CatalogCategory, CatalogCode, CatalogStatus
     from errcat.runtime.errors import ApiError
     from errcat.runtime.retry import RetryPolicy
 

@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from typing import Any, ClassVar
 
+    from errcat.runtime import CatalogCategory, CatalogCode
     from errcat.runtime.catalog import ErrorCatalog
-    from errcat.runtime.enums import CatalogCategory, CatalogCode
 
 __all__ = ["ENVELOPE_FIELDS", "RESERVED_KEYWORDS", "ApiError"]
 

@@ -15,7 +15,7 @@ Standard library only; it imports nothing at all at run time.
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from errcat.runtime.enums import CatalogCode
+    from errcat.runtime import CatalogCode
     from errcat.runtime.errors import ApiError
 
 __all__ = ["Registry"]

@@ -65,8 +65,8 @@ from errcat.runtime.failures import (
 )
 
 if TYPE_CHECKING:  # asyncio is imported by the code that needs it
+    from errcat.runtime import CatalogCode
     from errcat.runtime.catalog import ErrorCatalog, ErrorPackage
-    from errcat.runtime.enums import CatalogCode
 
 __all__ = [
     "CONNECTION_ERROR",

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, event, given, settings
 from tests.builders import ROOT, build, generate_package, shipped_data
 from tests.strategies import dump, named_catalogs, positions_of
 
-from errcat.runtime.enums import CatalogCode, CatalogStatus
+from errcat.runtime import CatalogCode, CatalogStatus
 from errcat.toolchain.load import load_bytes
 from errcat.toolchain.model import Catalog
 from errcat.toolchain.names import RUNTIME_CLASS_NAMES, category_class_name, class_name, status_member_name

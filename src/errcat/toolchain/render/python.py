@@ -224,7 +224,7 @@ def sorted_codes(entries: Iterable[ErrorEntry]) -> list[ErrorEntry]:
 
 
 def code_facts(entry: ErrorEntry) -> list[tuple[str, object]]:
-    """The facts of a code as the runtime reads them (``errcat.runtime.enums.CodeFacts``), set ones only.
+    """The facts of a code as the runtime reads them (``errcat.runtime.CodeFacts``), set ones only.
 
     The one place that maps the model's entry to what a generated package knows of a code.
     """

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from errcat.runtime.enums import CodeFacts
+    from errcat.runtime import CodeFacts
 
 __all__ = ["CODES"]
 

@@ -17,10 +17,11 @@ them for type checkers. The facts of each code are in ``code_table``, imported t
 first time one is read.
 """
 
-from errcat.runtime.catalog import ErrorCatalog
-from errcat.runtime.enums import CatalogCategory, CatalogCode, CatalogStatus, install_codes
+from errcat.runtime import CatalogCategory, CatalogCode, CatalogStatus, install_codes
 
 TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from errcat.runtime.catalog import ErrorCatalog
 
 __all__ = [
     "CATALOG",
@@ -127,41 +128,52 @@ _ALIASES: tuple[tuple[str, str, str], ...] = (
 
 install_codes(ErrorCode, _MEMBERS, _ALIASES, "golden_errors.code_table")
 
-#: What this package says of its catalog: the API, the enums, the retry policy, the logging
-#: guidance and the codes a server answers framework errors with. errcat's integrations read
-#: it from the package they are given: install(app, errors=golden_errors).
-CATALOG = ErrorCatalog(
-    package="golden_errors",
-    name="Lending Library API",
-    version="3.1.0",
-    docs_url="https://errors.library.example.org",
-    statuses=HttpStatus,
-    categories=ErrorCategory,
-    codes=ErrorCode,
-    retry_policy={
-        "retry_statuses": frozenset((429, 500)),
-        "transport_failures": frozenset(("connection_error", "timeout")),
-        "base_delay": 0.25,
-        "multiplier": 2.0,
-        "max_delay": 8.0,
-        "max_attempts": 4,
-        "jitter": "equal",
-        "honor_retry_after": True,
-        "max_retry_after": 60,
-    },
-    redact_keys=frozenset(("card_number", "x-library-card")),
-    log_fields=("code", "status", "request_id"),
-    log_levels={
-        "client_error": "info",
-        "server_error": "error",
-        "transport_failure": "warning",
-    },
-    server_codes={
-        "request_validation": "invalid_request",
-        "unhandled_exception": "system_failure",
-    },
-    http_error_codes={
-        404: "no_such_route",
-        405: "method_refused",
-    },
-)
+if TYPE_CHECKING:
+    #: What this package says of its catalog: the API, the enums, the retry policy, the logging
+    #: guidance and the codes a server answers framework errors with. errcat's integrations read
+    #: it from the package they are given: install(app, errors=golden_errors).
+    CATALOG: ErrorCatalog
+
+
+def __getattr__(name: str) -> object:
+    """``CATALOG``, made on first use, so that importing the enums loads no more of errcat."""
+    if name != "CATALOG":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from errcat.runtime.catalog import ErrorCatalog
+
+    made = ErrorCatalog(
+        package="golden_errors",
+        name="Lending Library API",
+        version="3.1.0",
+        docs_url="https://errors.library.example.org",
+        statuses=HttpStatus,
+        categories=ErrorCategory,
+        codes=ErrorCode,
+        retry_policy={
+            "retry_statuses": frozenset((429, 500)),
+            "transport_failures": frozenset(("connection_error", "timeout")),
+            "base_delay": 0.25,
+            "multiplier": 2.0,
+            "max_delay": 8.0,
+            "max_attempts": 4,
+            "jitter": "equal",
+            "honor_retry_after": True,
+            "max_retry_after": 60,
+        },
+        redact_keys=frozenset(("card_number", "x-library-card")),
+        log_fields=("code", "status", "request_id"),
+        log_levels={
+            "client_error": "info",
+            "server_error": "error",
+            "transport_failure": "warning",
+        },
+        server_codes={
+            "request_validation": "invalid_request",
+            "unhandled_exception": "system_failure",
+        },
+        http_error_codes={
+            404: "no_such_route",
+            405: "method_refused",
+        },
+    )
+    return globals().setdefault("CATALOG", made)  # the first one made, whichever thread made it

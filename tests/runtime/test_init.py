@@ -1,4 +1,7 @@
-"""``install_codes`` makes ``ErrorCode`` exactly as the enum metaclass would; the small enums' bases behave.
+"""errcat.runtime itself, the bases of the generated enums.
+
+``install_codes`` makes ``ErrorCode`` exactly as the enum metaclass would, and the small
+enums' bases behave.
 
 On every Python we can find: enum internals vary by version.
 """
@@ -14,11 +17,11 @@ from pathlib import Path
 import pytest
 from tests.builders import ROOT
 
-# Runs in a fresh interpreter: errcat.runtime.enums needs only the standard library.
+# Runs in a fresh interpreter: errcat.runtime needs only the standard library.
 SCRIPT = r'''
 import copy, pickle, sys, types
 from enum import StrEnum
-from errcat.runtime.enums import CatalogCode, install_codes
+from errcat.runtime import CatalogCode, install_codes
 
 names = [("INVOICE_NOT_FOUND", "invoice_not_found"), ("RATE_LIMITED", "rate_limited"), ("NAME", "name"),
          ("VALUE", "value"), ("A2", "a2")]
@@ -67,7 +70,7 @@ print("same")
 # HttpStatus and ErrorCategory are plain class bodies on the bases: what the bases add must hold.
 MEMBERS_SCRIPT = r"""
 import copy, pickle
-from errcat.runtime.enums import CatalogCategory, CatalogStatus
+from errcat.runtime import CatalogCategory, CatalogStatus
 
 class Status(CatalogStatus):
     OK = 200, "OK", "Fine.", "Go on.", False
