@@ -23,6 +23,7 @@ from errcat.toolchain.write import check, write
 ERRCAT = [sys.executable, "-m", "errcat"]
 OUTPUTS = (
     "src/acme_errors/__init__.py",
+    "src/acme_errors/__init__.pyi",
     "src/acme_errors/codes.py",
     "src/acme_errors/code_table.py",
     "src/acme_errors/exceptions.py",
@@ -159,6 +160,7 @@ def test_standalone_package_from_the_cli(tmp_path: Path) -> None:
         "schemas/error-response.schema.json",
         "schemas/openapi-errors.yaml",
         "src/acme/errors/__init__.py",
+        "src/acme/errors/__init__.pyi",
         "src/acme/errors/code_table.py",
         "src/acme/errors/codes.py",
         "src/acme/errors/exceptions.py",

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 __all__ = [
     "RUFF_FORMAT_ARGS",
@@ -55,9 +55,11 @@ class Formatting:
         ruff = ruff_binary()
         self._directory = tempfile.mkdtemp(prefix="errcat-format-")
         try:
-            # Files named by their position: the generated paths may nest or repeat a name.
+            # Files named by their position (the generated paths may nest or repeat a name), with their
+            # suffix: ruff formats a stub (.pyi) as a stub.
             self._files = {
-                path: Path(self._directory, f"module{index}.py") for index, path in enumerate(sources)
+                path: Path(self._directory, f"module{index}{PurePosixPath(path).suffix or '.py'}")
+                for index, path in enumerate(sources)
             }
             for path, file in self._files.items():
                 file.write_bytes(sources[path].encode("utf-8"))

@@ -119,7 +119,7 @@ def _package(tmp_path: Path, catalog_file: Path, package: str) -> tuple[Path, st
     assert result.catalog is not None, result.diagnostics
     catalog = result.catalog
     write(render_all(catalog, Layout(package=package, python_dir=".", outputs=("python",))), tmp_path)
-    module = (tmp_path / package / "__init__.py").read_text(encoding="utf-8")
+    module = (tmp_path / package / "__init__.pyi").read_text(encoding="utf-8")  # every name
     names = list(ast.literal_eval(module.split("__all__ = ", 1)[1].split("\n\n", 1)[0]))
     entry = next(e for e in catalog.errors if not e.is_retired)
     category = catalog.category(entry.category).class_name

@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 DEFAULT_COMMAND = "errcat generate"
-MODULE_TEMPLATES = ("__init__.py", "codes.py", "code_table.py", "exceptions.py", "models.py")
+MODULE_TEMPLATES = ("__init__.py", "__init__.pyi", "codes.py", "code_table.py", "exceptions.py", "models.py")
 
 
 @dataclass(frozen=True, slots=True)

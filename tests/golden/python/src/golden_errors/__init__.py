@@ -5,69 +5,18 @@
 
 """The errors of Lending Library API, version 3.1.0: enums, exceptions and response models.
 
-``from golden_errors import ErrorCode, HttpStatus`` imports only the enums (and
-``CATALOG``, what errcat's integrations read); the exceptions (``ApiError`` and one class
-per category and per code) load on first use, and the pydantic models
-(``ErrorResponse``, which need pydantic) too.
+``from golden_errors import ErrorCode, HttpStatus`` imports only the enums; ``CATALOG``
+(what errcat's integrations read), the exceptions (``ApiError`` and one class per
+category and per code) and the pydantic models (``ErrorResponse``, which need pydantic)
+load on first use. Type checkers read the names from ``__init__.pyi``, which lists every
+one of them, so that this module stays small however many codes the catalog has.
 """
 
 import sys as _sys
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from .codes import CATALOG, ErrorCategory, ErrorCode, HttpStatus
-    from .exceptions import (
-        AlreadyOnLoan,
-        ApiError,
-        BookNotFound,
-        CapacityError,
-        CardExpired,
-        CardholderError,
-        CardInvalid,
-        CatalogueError,
-        InvalidRequest,
-        MethodRefused,
-        NoSuchRoute,
-        RequestError,
-        ShelfMarkUnknown,
-        SlowDown,
-        StaleCard,
-        SystemFailure,
-        TitleNotFound,
-    )
-    from .models import ErrorBody, ErrorDetail, ErrorResponse
-
 __version__ = "3.1.0"
 
-__all__ = [
-    "CATALOG",
-    "AlreadyOnLoan",
-    "ApiError",
-    "BookNotFound",
-    "CapacityError",
-    "CardExpired",
-    "CardInvalid",
-    "CardholderError",
-    "CatalogueError",
-    "ErrorBody",
-    "ErrorCategory",
-    "ErrorCode",
-    "ErrorDetail",
-    "ErrorResponse",
-    "HttpStatus",
-    "InvalidRequest",
-    "MethodRefused",
-    "NoSuchRoute",
-    "RequestError",
-    "ShelfMarkUnknown",
-    "SlowDown",
-    "StaleCard",
-    "SystemFailure",
-    "TitleNotFound",
-    "__version__",
-]
-
-
+#: Where each name that is not an exception class lives.
 _HOMES = {
     "CATALOG": "codes",
     "ErrorBody": "models",
@@ -81,17 +30,26 @@ _HOMES = {
 
 def __getattr__(name: str) -> object:
     """Load a public name on first use: the enums, the models, or an exception class."""
-    if name.startswith("__"):
+    if name == "__all__":  # for ``from golden_errors import *``: every name, the exceptions loaded
+        value: object = _public_names()
+    elif name.startswith("__"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    home = f"{__name__}.{_HOMES.get(name, 'exceptions')}"
-    __import__(home)  # importlib would cost more than the enums themselves
-    try:
-        value = getattr(_sys.modules[home], name)
-    except AttributeError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    else:
+        home = f"{__name__}.{_HOMES.get(name, 'exceptions')}"
+        __import__(home)  # importlib would cost more than the enums themselves
+        try:
+            value = getattr(_sys.modules[home], name)
+        except AttributeError:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
     globals()[name] = value
     return value
 
 
+def _public_names() -> list[str]:
+    __import__(f"{__name__}.exceptions")
+    exceptions: list[str] = _sys.modules[f"{__name__}.exceptions"].__all__
+    return sorted({*_HOMES, *exceptions, "__version__"})
+
+
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__} - {"_sys"})
+    return sorted({*globals(), *_public_names()} - {"_sys", "_HOMES", "_public_names"})
