@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import yaml
-from hypothesis import assume
+from hypothesis import HealthCheck, assume, settings
 from hypothesis import strategies as st
 from tests import hostile
 from tests.hostile import HOSTILE_CLASS_NAMES, HOSTILE_CODES, HOSTILE_PHRASES, one_line
@@ -36,6 +36,16 @@ __all__ = [
 
 #: Strings that try to break out of YAML, Python, Markdown, HTML and terminals: the one hostile corpus,
 #: and the strings that YAML in particular would read as something else.
+#: How a property that talks to a live server runs: its examples are fixed (derandomized, no
+#: database), since a server's time per request makes any deadline or health check meaningless.
+AGAINST_A_SERVER = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
 HOSTILE = (
     *hostile.HOSTILE,
     "\x1b[31mred\x1b[0m \x07bell",

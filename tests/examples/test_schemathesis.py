@@ -21,9 +21,10 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from schemathesis import GenerationMode
 from tests.examples._service import load_service
+from tests.strategies import AGAINST_A_SERVER
 
 pytestmark = pytest.mark.slow  # a live server and hundreds of generated requests
 
@@ -33,13 +34,7 @@ AUTH = {"Authorization": "Bearer tok_partner"}
 
 def _check(strategy: Any) -> None:
     @given(case=strategy)
-    @settings(
-        max_examples=EXAMPLES,
-        derandomize=True,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @settings(AGAINST_A_SERVER, max_examples=EXAMPLES)
     def run(case: Any) -> None:
         case.call_and_validate(headers=AUTH)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.fake_time import FakeTime
 
 import partner_invoicing_errors as codes
 from errcat.runtime import retry
@@ -207,24 +208,6 @@ def test_wait_never_asks_for_an_unbounded_sleep(policy: RetryPolicy) -> None:
 
 
 # --- the total deadline of the loops --------------------------------------------------------------
-
-
-class FakeTime:
-    """A clock that the injected sleep (and the attempts, by hand) move."""
-
-    def __init__(self) -> None:
-        self.now = 50.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    async def asleep(self, seconds: float) -> None:
-        self.sleep(seconds)
 
 
 def test_call_starts_no_wait_that_would_end_past_the_deadline(policy: RetryPolicy) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from tests.hostile import HOSTILE
 from tests.integrations.fastapi._apps import (
@@ -22,6 +22,7 @@ from tests.integrations.fastapi._apps import (
     SECRET,
     body_of,
 )
+from tests.strategies import AGAINST_A_SERVER
 
 from errcat.integrations.fastapi import (
     PROBLEM_JSON,
@@ -111,13 +112,7 @@ def test_retry_after_from_the_catalog_and_from_the_raiser(server: Any) -> None:
 
 def test_hostile_api_error_text_stays_data(server: Any) -> None:
     @given(message=st.one_of(st.sampled_from(HOSTILE), st.text(max_size=200)))
-    @settings(
-        max_examples=60,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @AGAINST_A_SERVER
     def check(message: str) -> None:
         for accept in ("application/json", PROBLEM_JSON):
             response = httpx.get(

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, HTTPException
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -22,6 +22,7 @@ from tests.integrations.fastapi._apps import (
     DOCS,
     SECRET,
 )
+from tests.strategies import AGAINST_A_SERVER
 
 import partner_invoicing_errors
 from errcat.integrations.fastapi import (
@@ -83,13 +84,7 @@ def test_an_unhandled_exception_as_problem_json(server: Any) -> None:
 
 def test_hostile_exception_messages_never_reach_the_body(server: Any) -> None:
     @given(message=st.one_of(st.sampled_from(HOSTILE), st.text(min_size=1, max_size=200)))
-    @settings(
-        max_examples=60,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @AGAINST_A_SERVER
     def check(message: str) -> None:
         logging.getLogger("errcat.integrations.fastapi").disabled = True
         try:

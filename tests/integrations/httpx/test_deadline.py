@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.fake_time import FakeTime
 from tests.integrations._raw_server import RawServer, answer, response_head, trickle
 
 import partner_invoicing_errors as codes
@@ -171,24 +172,6 @@ def test_a_long_retry_after_ends_the_retries_at_once() -> None:
             took = time.monotonic() - started
     assert caught.value.retry_after == 120.0
     assert slept == [] and len(server.requests) == 1 and took < 2
-
-
-class FakeTime:
-    """A clock that only the injected sleep moves."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    async def asleep(self, seconds: float) -> None:
-        self.sleep(seconds)
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
