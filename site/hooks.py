@@ -2,8 +2,8 @@
 # (sha256 cc59299a47fe77acef5b9233d88f5db18e9b59ebd951c900b79589613260aecd).
 # Command: errcat docs build
 # Do not edit: change the catalog and run the command again.
-"""The site's MkDocs hooks: errcat.toolchain.mkdocs_hooks, which spare finished HTML two Markdown passes."""
+"""The site's MkDocs hooks: errcat.toolchain.mkdocs_hooks (see its docstring)."""
 
-from errcat.toolchain.mkdocs_hooks import on_page_content, on_page_markdown
+from errcat.toolchain.mkdocs_hooks import on_config, on_page_content, on_page_markdown
 
-__all__ = ["on_page_content", "on_page_markdown"]
+__all__ = ["on_config", "on_page_content", "on_page_markdown"]

@@ -18,6 +18,11 @@ imports these two functions.
 A block ends at its first ``</div>`` line followed by a blank line or the end of the page
 (an entry's admonition closes on a line followed by more of the entry); catalog text cannot
 forge one, since every ``<`` in it is escaped.
+
+:func:`on_config` marks ``site_name`` and ``site_description`` as the escaped HTML they are
+(``errcat.toolchain.render.site.mkdocs_config`` escapes them, since the theme prints them
+unescaped in most places): where the theme escapes them itself (the logo's ``title``), the
+filter then leaves them as they are instead of escaping them twice.
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["on_page_content", "on_page_markdown"]
+from markupsafe import Markup
+
+__all__ = ["on_config", "on_page_content", "on_page_markdown"]
 
 _BLOCK = re.compile(
     r'^<div class="errcat-(?:entry|section|intro)"[^<>\n]*>\n.*?^</div>$(?=\n\n|\n*\Z)',
@@ -36,6 +43,14 @@ _PLACEHOLDERS = re.compile(r"<!-- errcat block (\d+) -->")
 
 #: The blocks lifted out of each page, by source path, until its HTML is ready.
 _lifted: dict[str, list[str]] = {}
+
+
+def on_config(config: Any, /, **_: Any) -> Any:
+    """Tell the theme's templates that the site's name and description are escaped HTML already."""
+    for key in ("site_name", "site_description"):
+        if isinstance(config.get(key), str):
+            config[key] = Markup(config[key])
+    return config
 
 
 def on_page_markdown(markdown: str, /, *, page: Any, **_: Any) -> str:

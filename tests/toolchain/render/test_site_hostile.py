@@ -116,5 +116,10 @@ def test_an_api_name_with_yaml_and_html_syntax_stays_whole_in_the_page_head(
         page.wait_for_load_state("load")
         description = page.locator('meta[name="description"]').get_attribute("content")
         title = page.title()
+        logo = page.locator("a.md-logo").first
+        logo_title, logo_label = logo.get_attribute("title"), logo.get_attribute("aria-label")
+        header = page.locator(".md-header__topic").first.inner_text()
     assert description == f"Every error of {name}, what it means and what to do about it."
     assert name in title and dialogs == [] and page.errors == []
+    # The theme escapes the logo's title itself and the rest not: each shows the name once escaped.
+    assert logo_title == name and logo_label == name and header.strip() == name
