@@ -82,6 +82,17 @@ def test_flags_win_over_settings_and_the_environment_over_the_catalog_setting(
         ("[tool.errcat]\ncatalog = 3\n", 2, 1, "catalog must be a string, not a number"),
         ('[project]\nname = "x"\n\n[tool.errcat]\n"site-dir" = ""\n', 5, 1, "site-dir is empty"),
         ('[tool.errcat]\npackage = "x\n', 2, 13, "pyproject.toml is not valid TOML"),
+        ('[tool.errcat]\npackage = "x"\n[', 3, 2, "pyproject.toml is not valid TOML"),  # at the end
+        (
+            '[[tool.errcat]]\ncatalog = "x.yaml"\n',
+            1,
+            1,
+            "tool.errcat must be a table, not an array of tables",
+        ),
+        ('[project]\nname = "x"\n[tool]\nerrcat = "x"\n', 4, 1, "tool.errcat must be a table, not a string"),
+        ("tool.errcat = 3\n", 1, 1, "tool.errcat must be a table, not a number"),
+        ('[tool]\nerrcat.pakage = "x"\n', 2, 1, "unknown setting 'pakage'"),
+        ('[tool.errcat]\npackage = "x"\n\n[tool.errcat.extra]\nflag = 1\n', 4, 1, "unknown setting 'extra'"),
     ],
 )
 def test_a_wrong_setting_is_a_diagnostic_at_its_line(
@@ -100,6 +111,35 @@ def test_a_wrong_setting_is_a_diagnostic_at_its_line(
     done = errcat("generate", cwd=tmp_path)  # every command reports it the same way, exit 2, no traceback
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith(f"{tmp_path / 'pyproject.toml'}:{line}:{column}: error: ")
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        '[tool]\nerrcat.catalog = "api/errors.yaml"\nerrcat.package = "acme_errors"\n',
+        '[tool]\nerrcat = { catalog = "api/errors.yaml", package = "acme_errors" }\n',
+        'tool.errcat.catalog = "api/errors.yaml"\ntool.errcat.package = "acme_errors"\n',
+    ],
+    ids=["dotted keys", "inline table", "top-level dotted keys"],
+)
+def test_the_table_is_found_however_toml_spells_it(tmp_path: Path, config: str) -> None:
+    project(tmp_path, config)
+    (tmp_path / "sub").mkdir()
+    assert find_config(tmp_path / "sub") == tmp_path / "pyproject.toml"
+    found = load_project(cwd=tmp_path / "sub")
+    assert (found.catalog, found.package) == (tmp_path / "api" / "errors.yaml", "acme_errors")
+
+
+def test_a_dependency_on_errcat_is_not_a_configuration(tmp_path: Path) -> None:
+    project(tmp_path, '[tool.errcat]\npackage = "acme_errors"\n')
+    inner = tmp_path / "service"
+    inner.mkdir()
+    (inner / "pyproject.toml").write_text(
+        '[project]\nname = "svc"\ndependencies = ["errcat>=0.2"]\n\n'
+        '[tool.poetry.dependencies]\nerrcat = "^0.2"\n',
+        encoding="utf-8",
+    )
+    assert find_config(inner) == tmp_path / "pyproject.toml"
 
 
 def test_with_the_configuration_every_command_needs_no_arguments(tmp_path: Path) -> None:

@@ -128,19 +128,40 @@ class Project:
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest ``pyproject.toml`` with a ``[tool.errcat]`` table, from ``start`` up."""
+    """The nearest ``pyproject.toml`` that configures errcat, from ``start`` up."""
     for directory in (start, *start.parents):
         candidate = directory / CONFIG_FILE
         try:
             text = candidate.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        if _HEADER.search(text):
+        if _configures_errcat(text):
             return candidate
     return None
 
 
+def _configures_errcat(text: str) -> bool:
+    """Whether the file has a ``tool.errcat`` of any form, so that a wrong one is reported, not skipped.
+
+    The ``[tool.errcat]`` header answers at once; any other mention of errcat is parsed, so
+    that dotted keys (``[tool]`` ``errcat.catalog = ...``), an inline table, ``[[tool.errcat]]``
+    or a ``tool.errcat`` that is not a table count too, while a dependency on errcat does not.
+    A file that is not valid TOML counts if it spells out ``tool.errcat`` (its error is then
+    reported).
+    """
+    if _HEADER.search(text):
+        return True
+    if "errcat" not in text:
+        return False
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except tomllib.TOMLDecodeError:
+        return any(_TOOL_ERRCAT.fullmatch(path) for path, _, _ in _key_paths(text))
+    return isinstance(tool, dict) and "errcat" in tool
+
+
 _HEADER = re.compile(r"^\s*\[\s*tool\s*\.\s*errcat\s*\]\s*(#.*)?$", re.MULTILINE)
+_TOOL_ERRCAT = re.compile(r"tool\.errcat(\..*)?")
 
 
 def load_project(overrides: Overrides | None = None, cwd: Path | None = None) -> Project:
@@ -208,17 +229,30 @@ def _read(config: Path) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line, column = _toml_position(str(exc))
+        line, column = _toml_position(str(exc), text)
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", str(exc))
         raise ConfigError(
             [Diagnostic(name, line, column, "error", f"{CONFIG_FILE} is not valid TOML: {message}")]
         ) from None
-    table = document.get("tool", {}).get("errcat", {})
+    tool = document.get("tool", {})
+    table = tool.get("errcat", {}) if isinstance(tool, dict) else {}
     positions = _positions(text)
     problems: list[Diagnostic] = []
     if not isinstance(table, dict):
         line, column = positions.get("", (1, 1))
-        raise ConfigError([Diagnostic(name, line, column, "error", "[tool.errcat] must be a table")])
+        kind = "an array of tables" if isinstance(table, list) else _toml_type(table)
+        raise ConfigError(
+            [
+                Diagnostic(
+                    name,
+                    line,
+                    column,
+                    "error",
+                    f"tool.errcat must be a table, not {kind}",
+                    "write the settings under one [tool.errcat] header",
+                )
+            ]
+        )
     for key, setting_value in table.items():
         line, column = positions.get(key, positions.get("", (1, 1)))
         setting = SETTINGS.get(key)
@@ -270,32 +304,57 @@ def _toml_type(value: object) -> str:
     return type_name(value, integer="a number", mapping="a table")
 
 
-def _toml_position(message: str) -> tuple[int, int]:
-    match = re.search(r"at line (\d+), column (\d+)", message)
-    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+def _toml_position(message: str, text: str) -> tuple[int, int]:
+    if match := re.search(r"at line (\d+), column (\d+)", message):
+        return (int(match.group(1)), int(match.group(2)))
+    if "end of document" in message:
+        lines = text.splitlines() or [""]
+        return (len(lines), len(lines[-1]) + 1)
+    return (1, 1)
 
 
 _TABLE_LINE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY_LINE = re.compile(r"""^(\s*)(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
+_PART = r"""(?:"[^"\n]*"|'[^'\n]*'|[A-Za-z0-9_-]+)"""
+_KEY_LINE = re.compile(rf"^(\s*)({_PART}(?:\s*\.\s*{_PART})*)\s*=")
+_PARTS = re.compile(_PART)
+
+
+def _dotted(key: str) -> str:
+    """``tool . "errcat"`` as ``tool.errcat``: each part unquoted, joined by dots."""
+    return ".".join(part.strip("\"'") for part in _PARTS.findall(key))
+
+
+def _key_paths(text: str) -> list[tuple[str, int, int]]:
+    """Every table header's and key's full dotted path, with its line and column.
+
+    tomllib keeps no positions, so the lines are scanned: a header is ``[a.b]`` or ``[[a.b]]``,
+    a key is ``name =`` or ``a."b".c =`` at the start of a line, below the last header. A
+    value spread over several lines does not confuse it in practice: its own lines rarely
+    start with ``name =``, and only keys below ``tool.errcat`` are looked up.
+    """
+    paths: list[tuple[str, int, int]] = []
+    table = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if header := _TABLE_LINE.match(line):
+            table = _dotted(header.group(1))
+            paths.append((table, number, 1))
+        elif key := _KEY_LINE.match(line):
+            path = _dotted(key.group(2))
+            paths.append((f"{table}.{path}" if table else path, number, len(key.group(1)) + 1))
+    return paths
 
 
 def _positions(text: str) -> dict[str, tuple[int, int]]:
-    """Where each key of ``[tool.errcat]`` is written (line, column); ``""`` is the table's header.
+    """Where each setting of ``tool.errcat`` is written (line, column); ``""`` is the table itself.
 
-    tomllib keeps no positions, so the lines are scanned: a key is ``name =`` (bare or quoted)
-    at the start of a line of the table. A value spread over several lines does not confuse
-    it, since only the table's own key lines are looked at.
+    A setting is found however it is written: ``catalog =`` under ``[tool.errcat]``,
+    ``errcat.catalog =`` under ``[tool]``, or a sub-table ``[tool.errcat.catalog]``.
     """
     found: dict[str, tuple[int, int]] = {}
-    inside = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        table = _TABLE_LINE.match(line)
-        if table:
-            inside = re.sub(r"\s+", "", table.group(1)) == TABLE
-            if inside:
-                found.setdefault("", (number, 1))
-            continue
-        if inside and (key := _KEY_LINE.match(line)):
-            name = key.group(2) or key.group(3) or key.group(4)
-            found.setdefault(name, (number, len(key.group(1)) + 1))
+    for path, line, column in _key_paths(text):
+        if path == "tool.errcat":
+            found.setdefault("", (line, column))
+        elif path.startswith("tool.errcat."):
+            found.setdefault("", (line, column))
+            found.setdefault(path.split(".", 3)[2], (line, column))
     return found
