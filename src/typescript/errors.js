@@ -18,18 +18,48 @@ import { ErrorCode, FORMER_NAMES, HTTP_ERROR_CODES, HttpStatus, SERVER_CODES } f
 /** The fields of the error object that are not metadata. */
 const ENVELOPE_FIELDS = new Set(["code", "details", "doc_url", "message", "request_id", "status"]);
 const DEFAULT_MESSAGE = "The API returned an error.";
-// The reason phrases of RFC 9110 and its companions, for statuses the catalog does not list.
+// The reason phrases of RFC 9110 and its companions, for statuses the catalog does not list
+// (errcat.runtime.envelope.REASON_PHRASES, which the Python runtime reads too).
 const PHRASES = {
-  400: "Bad Request", 401: "Unauthorized", 402: "Payment Required", 403: "Forbidden", 404: "Not Found",
-  405: "Method Not Allowed", 406: "Not Acceptable", 407: "Proxy Authentication Required",
-  408: "Request Timeout", 409: "Conflict", 410: "Gone", 411: "Length Required", 412: "Precondition Failed",
-  413: "Content Too Large", 414: "URI Too Long", 415: "Unsupported Media Type", 416: "Range Not Satisfiable",
-  417: "Expectation Failed", 421: "Misdirected Request", 422: "Unprocessable Content", 423: "Locked",
-  424: "Failed Dependency", 425: "Too Early", 426: "Upgrade Required", 428: "Precondition Required",
-  429: "Too Many Requests", 431: "Request Header Fields Too Large", 451: "Unavailable For Legal Reasons",
-  500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
-  504: "Gateway Timeout", 505: "HTTP Version Not Supported", 506: "Variant Also Negotiates",
-  507: "Insufficient Storage", 508: "Loop Detected", 510: "Not Extended", 511: "Network Authentication Required",
+  400: "Bad Request",
+  401: "Unauthorized",
+  402: "Payment Required",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  407: "Proxy Authentication Required",
+  408: "Request Timeout",
+  409: "Conflict",
+  410: "Gone",
+  411: "Length Required",
+  412: "Precondition Failed",
+  413: "Content Too Large",
+  414: "URI Too Long",
+  415: "Unsupported Media Type",
+  416: "Range Not Satisfiable",
+  417: "Expectation Failed",
+  421: "Misdirected Request",
+  422: "Unprocessable Content",
+  423: "Locked",
+  424: "Failed Dependency",
+  425: "Too Early",
+  426: "Upgrade Required",
+  428: "Precondition Required",
+  429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
+  451: "Unavailable For Legal Reasons",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+  505: "HTTP Version Not Supported",
+  506: "Variant Also Negotiates",
+  507: "Insufficient Storage",
+  508: "Loop Detected",
+  510: "Not Extended",
+  511: "Network Authentication Required",
 };
 
 /** code -> its class; status -> the class that owns every known code of it (made on first use). */
@@ -95,7 +125,7 @@ export class ApiError extends Error {
     this.rawBody = null;
   }
 
-  /** The class's name: InvoiceNotFound, ResourceError, ApiError. */
+  /** The class's name: AuthenticationRequired, AuthenticationError, ApiError. */
   get name() {
     return this.constructor.name;
   }

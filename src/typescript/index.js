@@ -7,4 +7,4 @@
 export * from "./exceptions.js";
 export { ApiError, phraseOf, fromResponse } from "./errors.js";
 export { ErrorCategory, ErrorCode, HTTP_ERROR_CODES, HttpStatus, SERVER_CODES, FORMER_NAMES, lookupErrorCode, isErrorCode } from "./codes.js";
-export { RETRY_POLICY, RetryAction, backoffDelay, backoffDelays, createRetryingFetch, errorOf, existingResourceHint, jitteredDelay, parseRetryAfter, raiseForError, retryAction, retryWait, shouldRetry, transportFailure } from "./retry.js";
+export { RETRY_AFTER_CAP, RETRY_POLICY, RetryAction, backoffDelay, backoffDelays, createRetryingFetch, errorOf, existingResourceHint, jitteredDelay, parseRetryAfter, raiseForError, retryAction, retryWait, shouldRetry, transportFailure } from "./retry.js";

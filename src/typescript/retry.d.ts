@@ -56,6 +56,8 @@ export declare function backoffDelay(retry: number, policy?: RetryPolicy): numbe
 export declare function backoffDelays(policy?: RetryPolicy): number[];
 /** The wait before retry ``retry`` with the policy's jitter. */
 export declare function jitteredDelay(retry: number, random?: () => number, policy?: RetryPolicy): number;
+/** What a Retry-After past any policy's limit reads as: it ends the retries, yet any sleep takes it. */
+export declare const RETRY_AFTER_CAP: number;
 /** How long to wait before retry ``retry``; null when Retry-After asks for longer than the policy allows. */
 export declare function retryWait(
   retry: number,

@@ -25,7 +25,17 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["DETAIL", "ENVELOPE_FIELDS", "ERROR", "PROBLEM", "RESPONSE", "Member", "WireObject", "json_schema"]
+__all__ = [
+    "DETAIL",
+    "ENVELOPE_FIELDS",
+    "ERROR",
+    "PROBLEM",
+    "REASON_PHRASES",
+    "RESPONSE",
+    "Member",
+    "WireObject",
+    "json_schema",
+]
 
 
 class Member:
@@ -163,6 +173,54 @@ PROBLEM = WireObject(
 #: every ``ApiError`` and the problem+json form carry beside them (a body's ``status`` is not
 #: metadata: it is dropped as the body is read).
 ENVELOPE_FIELDS = frozenset(member.name for member in ERROR.members) | {"status"}
+
+
+#: The reason phrase of each error status that RFC 9110 and its companions (RFC 6585, 4918,
+#: 8470, 7725, 2295, 2774, 5842) name, as they name it. An error whose status its catalog does
+#: not list, and whose body says nothing, takes it as its message, in Python and TypeScript
+#: alike, whatever their versions call the status (Python 3.11's ``HTTPStatus`` still says
+#: "Request Entity Too Large" for 413); a status not named here is ``HTTP <status>``.
+REASON_PHRASES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    402: "Payment Required",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    407: "Proxy Authentication Required",
+    408: "Request Timeout",
+    409: "Conflict",
+    410: "Gone",
+    411: "Length Required",
+    412: "Precondition Failed",
+    413: "Content Too Large",
+    414: "URI Too Long",
+    415: "Unsupported Media Type",
+    416: "Range Not Satisfiable",
+    417: "Expectation Failed",
+    421: "Misdirected Request",
+    422: "Unprocessable Content",
+    423: "Locked",
+    424: "Failed Dependency",
+    425: "Too Early",
+    426: "Upgrade Required",
+    428: "Precondition Required",
+    429: "Too Many Requests",
+    431: "Request Header Fields Too Large",
+    451: "Unavailable For Legal Reasons",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+    505: "HTTP Version Not Supported",
+    506: "Variant Also Negotiates",
+    507: "Insufficient Storage",
+    508: "Loop Detected",
+    510: "Not Extended",
+    511: "Network Authentication Required",
+}
 
 
 def json_schema(wire_object: WireObject, ref: "str | None" = None) -> "dict[str, Any]":

@@ -21,7 +21,7 @@ import json
 from json.encoder import encode_basestring
 from json.scanner import make_scanner
 
-from errcat.runtime.envelope import ENVELOPE_FIELDS
+from errcat.runtime.envelope import ENVELOPE_FIELDS, REASON_PHRASES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -343,10 +343,9 @@ def from_response(
 
 
 def phrase(status: int) -> str:
-    """The HTTP reason phrase of ``status`` (``HTTP <status>`` for one the standard does not name)."""
-    from http import HTTPStatus
+    """The reason phrase of an error status (``HTTP <status>`` for one the standard does not name).
 
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return f"HTTP {status}"
+    From :data:`errcat.runtime.envelope.REASON_PHRASES`, which the TypeScript package reads too,
+    so the two languages (and every Python version) give one message.
+    """
+    return REASON_PHRASES.get(status) or f"HTTP {status}"

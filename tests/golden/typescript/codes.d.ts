@@ -85,7 +85,7 @@ export interface StatusFacts<S extends HttpStatus = HttpStatus> {
   readonly isRetried: boolean;
 }
 
-/** Every error code of the API and its facts: ``ErrorCode.invoice_not_found.status``. */
+/** Every error code of the API and its facts: ``ErrorCode.already_on_loan.status``. */
 export declare const ErrorCode: { readonly [C in ErrorCode]: CodeFacts<C> };
 /** The former names of renamed codes, each with the code it became. */
 export declare const FORMER_NAMES: { readonly [former: string]: ErrorCode };

@@ -90,7 +90,7 @@ for (let index = 0; index < CODES.length; index++) {
   codes[CODES[index]] = new CodeFacts(CODES[index], index);
 }
 
-/** Every error code of the API and its facts: ``ErrorCode.invoice_not_found.status``. */
+/** Every error code of the API and its facts: ``ErrorCode.already_on_loan.status``. */
 export const ErrorCode = Object.freeze(codes);
 
 /** The former names of renamed codes, each with the code it became. */

@@ -92,7 +92,7 @@ export declare class ApiError extends Error {
   retryAfter: number | null;
   /** The raw text of the response body it came from (set by raiseForError). */
   rawBody: string | null;
-  /** The class's name: InvoiceNotFound, ResourceError, ApiError. */
+  /** The class's name: AlreadyOnLoan, CatalogueError, ApiError. */
   name: string;
   readonly category: ErrorCategory | null;
   /** The catalog's title of the code ("" when the class has no code). */

@@ -6,12 +6,12 @@
  * Retrying as the catalog of Lending Library API says: what to retry, how long to wait, and when to stop.
  *
  * What a failure calls for (retryAction), as the Python runtime decides it:
- *   "backoff"                5xx and 429 (the policy's retryStatuses and codes whose strategy is
- *                            backoff), timeouts, connection errors
+ *   "backoff"                the policy's retryStatuses (429, 500), codes whose
+ *                            strategy is backoff, and its transportFailures (connection_error, timeout)
  *   "refresh_credentials"    401: refresh the credentials once, then retry
- *   "use_existing_resource"  a code such as duplicate_external_id: the resource exists; its id is
- *                            in the error's metadata (existingResourceHint)
- *   "do_not_retry"           any other 4xx: fix the request first
+ *   "use_existing_resource"  a code whose strategy says so (already_on_loan): the resource
+ *                            exists; its id is in the error's metadata (existingResourceHint)
+ *   "do_not_retry"           any other error: fix the request first
  *
  * Waits are exponential backoff with jitter, capped, for at most maxAttempts attempts in all; a
  * Retry-After (seconds or an HTTP date) that asks for longer wins, up to maxRetryAfter, and one
@@ -64,10 +64,26 @@ export function jitteredDelay(retry, random = Math.random, policy = RETRY_POLICY
   return nominal;
 }
 
-/** How long to wait before retry ``retry``; null when the server's Retry-After asks for longer than the policy allows. */
+/**
+ * What a Retry-After past any policy's limit reads as (309 digits, the year 9999): it still ends the
+ * retries of a policy with a maxRetryAfter, yet it is a number any sleep takes.
+ */
+export const RETRY_AFTER_CAP = 1000000000.0;
+
+/** A Retry-After in seconds made safe to wait on: null for NaN, 0 for the past, at most RETRY_AFTER_CAP. */
+function boundedRetryAfter(seconds) {
+  if (typeof seconds !== "number" || Number.isNaN(seconds)) return null;
+  return Math.min(Math.max(0, seconds), RETRY_AFTER_CAP);
+}
+
+/**
+ * How long to wait before retry ``retry``; null when the server's Retry-After asks for longer than the policy
+ * allows. A Retry-After that is not a number of seconds (NaN) is ignored, a negative one is 0.
+ */
 export function retryWait(retry, retryAfter = null, random = Math.random, policy = RETRY_POLICY) {
   let wait = jitteredDelay(retry, random, policy);
-  if (retryAfter !== null && retryAfter !== undefined && policy.honorRetryAfter) {
+  retryAfter = boundedRetryAfter(retryAfter);
+  if (retryAfter !== null && policy.honorRetryAfter) {
     if (policy.maxRetryAfter !== null && retryAfter > policy.maxRetryAfter) return null;
     wait = Math.max(wait, retryAfter);
   }
@@ -121,10 +137,10 @@ export function existingResourceHint(error) {
 export function parseRetryAfter(value, now = Date.now()) {
   if (typeof value !== "string") return null;
   const text = value.trim();
-  if (/^[0-9]+$/.test(text)) return Number(text);
+  if (/^[0-9]+$/.test(text)) return boundedRetryAfter(Number(text));
   if (!/^[A-Za-z]{3}, [0-9]{1,2} [A-Za-z]{3} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT$/.test(text)) return null;
   const when = Date.parse(text);
-  return Number.isNaN(when) ? null : Math.max(0, (when - now) / 1000);
+  return Number.isNaN(when) ? null : boundedRetryAfter((when - now) / 1000);
 }
 
 function retryAfterOf(outcome) {
@@ -151,8 +167,20 @@ export async function raiseForError(response) {
   return response;
 }
 
+// A timer fires at once past 2 ** 31 - 1 ms (24.8 days), so a longer wait is slept in pieces.
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 function defaultSleep(seconds) {
-  return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return new Promise((resolve) => {
+    let left = seconds * 1000;
+    const next = () => {
+      if (!(left > 0)) return resolve();
+      const piece = Math.min(left, LONGEST_TIMER_MS);
+      left -= piece;
+      setTimeout(next, piece);
+    };
+    next();
+  });
 }
 
 /**

@@ -10,6 +10,7 @@ every kind and every retry strategy. Regenerate it with ``cd tests/golden && err
 from __future__ import annotations
 
 import difflib
+import re
 import subprocess
 import sys
 import warnings
@@ -115,3 +116,18 @@ def test_the_recorded_distribution_builds_a_wheel(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("golden_errors-3.1.0-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "golden_errors/py.typed" in names and "golden_errors/codes.py" in names
+
+
+def test_no_output_of_another_api_names_the_shipped_catalogs_codes() -> None:
+    """Templates show each catalog's own codes in their examples, never the shipped catalog's."""
+    shipped = load(ROOT / "catalog" / "errors.yaml", "catalog/errors.yaml").catalog
+    golden = load(GOLDEN / "catalog.yaml", "catalog.yaml").catalog
+    assert shipped is not None and golden is not None
+    foreign = {e.code for e in shipped.errors} - {e.code for e in golden.errors}
+    found = {
+        (path, name)
+        for path, text in _on_disk().items()
+        for name in foreign
+        if re.search(rf"\b{name}\b", text)
+    }
+    assert not found, sorted(found)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from errcat.runtime.failures import RETRY_AFTER_CAP
 from errcat.toolchain.model import Catalog
 from errcat.toolchain.outputs import default_npm_package, npm_package_problem
 from errcat.toolchain.render.python import Layout, banner, code_summary, sorted_codes
@@ -63,6 +64,7 @@ HELPER_EXPORTS = {
     ),
     "errors": ("ApiErrorOptions", "ErrorBody", "ErrorDetail", "ErrorResponse", "Problem", "fromResponse"),
     "retry": (
+        "RETRY_AFTER_CAP",
         "RETRY_POLICY",
         "RetryAction",
         "RetryPolicy",
@@ -180,7 +182,9 @@ def typescript_context(catalog: Catalog, layout: Layout) -> dict[str, Any]:
         "strategies": STRATEGIES,
         "retry_statuses": sorted(policy.retry_statuses),
         "transport_failures": sorted(t.id for t in policy.transport_failures),
+        "existing_codes": [e.code for e in codes if e.retry.strategy == "use_existing_resource"],
         "policy": policy,
+        "retry_after_cap": RETRY_AFTER_CAP,
         "backoff": policy.backoff,
         "server_codes": dict(catalog.server.roles()),
         "http_error_codes": sorted((catalog.error(code).status, code) for code in catalog.server.http_errors),
