@@ -207,6 +207,23 @@ def test_explain_by_an_explicit_class_name(capsys: pytest.CaptureFixture[str]) -
     assert capsys.readouterr().out.startswith("validation_error: Validation error\n")
 
 
+@pytest.mark.parametrize("name", ["card_invalid", "Stale-Card", "CardInvalid"])
+def test_explain_a_former_name_shows_the_code_it_became(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    golden = ROOT / "tests" / "golden" / "catalog.yaml"
+    assert main(["explain", "--catalog", str(golden), name]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{name} is a former name of card_expired.\n\ncard_expired: ")
+
+
+def test_explain_keeps_a_fact_on_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = "    title: Internal error\n    message: Something failed.\n"
+    path = edited(tmp_path, old, '    title: Internal error\n    message: "First line.\\nSecond line."\n')
+    assert main(["explain", "--catalog", str(path), "internal_error"]) == 0
+    assert "  Message    First line. Second line.\n" in capsys.readouterr().out
+
+
 def test_explain_gives_the_retry_after_and_the_reason(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "--catalog", str(SHIPPED), "rate_limit_exceeded"]) == 0
     out = capsys.readouterr().out

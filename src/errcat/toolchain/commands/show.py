@@ -24,7 +24,10 @@ def explain(project: Project, code: str) -> Outcome:
         else:
             message += "; run 'errcat list' to see every code"
         return Outcome(EXIT_FAILED, stderr=printable(message))
-    return Outcome(EXIT_OK, stdout=explain_text(catalog, entry))
+    text = explain_text(catalog, entry)
+    if code.strip().lower().replace("-", "_") in entry.aliases or code.strip() in entry.alias_class_names:
+        text = printable(f"{code.strip()} is a former name of {entry.code}.") + "\n\n" + text
+    return Outcome(EXIT_OK, stdout=text)
 
 
 def list_codes(project: Project, fmt: str = "text") -> Outcome:

@@ -16,11 +16,14 @@ __all__ = ["explain_text", "find_entry", "list_json", "list_text"]
 
 
 def find_entry(catalog: Catalog, name: str) -> ErrorEntry | None:
-    """The entry of a code (any case, ``-`` for ``_``), or of its exception class name."""
+    """The entry of a code (any case, ``-`` for ``_``) or of a former name of it, or of either's class name."""
     wanted = name.strip()
     normalised = wanted.lower().replace("-", "_")
     for entry in catalog.errors:
         if normalised == entry.code or wanted == entry.class_name:
+            return entry
+    for entry in catalog.errors:
+        if normalised in entry.aliases or wanted in entry.alias_class_names:
             return entry
     return None
 
@@ -51,7 +54,7 @@ def explain_text(catalog: Catalog, entry: ErrorEntry) -> str:
         return textwrap.fill(" ".join(text.split()), width=76, initial_indent="  ", subsequent_indent="  ")
 
     lines = [f"{entry.code}: {entry.title}", ""]
-    lines += [f"  {label:<10} {value}" for label, value in facts]
+    lines += [f"  {label:<10} {' '.join(value.split())}" for label, value in facts]
     sections = [("Cause", entry.cause), ("Solution", entry.solution)]
     if entry.usage:
         sections.append(("When it is sent", entry.usage))
