@@ -16,8 +16,9 @@ ERRCAT = [sys.executable, "-m", "errcat"]
 MINIMAL = (ROOT / "tests" / "catalogs" / "good" / "minimal.yaml").read_text(encoding="utf-8")
 
 
-def project(tmp_path: Path, config: str) -> Path:
-    (tmp_path / "pyproject.toml").write_text(config, encoding="utf-8")
+def project(tmp_path: Path, config: str | bytes) -> Path:
+    data = config if isinstance(config, bytes) else config.encode("utf-8")
+    (tmp_path / "pyproject.toml").write_bytes(data)
     return tmp_path
 
 
@@ -83,6 +84,8 @@ def test_flags_win_over_settings_and_the_environment_over_the_catalog_setting(
         ('[project]\nname = "x"\n\n[tool.errcat]\n"site-dir" = ""\n', 5, 1, "site-dir is empty"),
         ('[tool.errcat]\npackage = "x\n', 2, 13, "pyproject.toml is not valid TOML"),
         ('[tool.errcat]\npackage = "x"\n[', 3, 2, "pyproject.toml is not valid TOML"),  # at the end
+        (f'[tool.errcat]\npackage = "x"\n[x]\ny = {"9" * 5000}\n', 4, 5, "an integer of over 4,300 digits"),
+        (b'[tool.errcat]\npackage = "caf\xe9"\n', 1, 1, "the configuration is not UTF-8 text"),
         (
             '[[tool.errcat]]\ncatalog = "x.yaml"\n',
             1,
@@ -96,7 +99,7 @@ def test_flags_win_over_settings_and_the_environment_over_the_catalog_setting(
     ],
 )
 def test_a_wrong_setting_is_a_diagnostic_at_its_line(
-    tmp_path: Path, config: str, line: int, column: int, message: str
+    tmp_path: Path, config: str | bytes, line: int, column: int, message: str
 ) -> None:
     project(tmp_path, config)
     with pytest.raises(ConfigError) as raised:

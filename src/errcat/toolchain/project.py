@@ -132,8 +132,14 @@ def find_config(start: Path) -> Path | None:
     for directory in (start, *start.parents):
         candidate = directory / CONFIG_FILE
         try:
-            text = candidate.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            data = candidate.read_bytes()
+        except OSError:
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            if b"errcat" in data:  # errcat's, most likely: say that it cannot be read
+                return candidate
             continue
         if _configures_errcat(text):
             return candidate
@@ -155,7 +161,7 @@ def _configures_errcat(text: str) -> bool:
         return False
     try:
         tool = tomllib.loads(text).get("tool")
-    except tomllib.TOMLDecodeError:
+    except ValueError:  # TOMLDecodeError, or an integer past Python's digit limit
         return any(_TOOL_ERRCAT.fullmatch(path) for path, _, _ in _key_paths(text))
     return isinstance(tool, dict) and "errcat" in tool
 
@@ -234,6 +240,12 @@ def _read(config: Path) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
         raise ConfigError(
             [Diagnostic(name, line, column, "error", f"{CONFIG_FILE} is not valid TOML: {message}")]
         ) from None
+    except ValueError:  # an integer past the digits Python converts (sys.get_int_max_str_digits())
+        line, column = _long_integer(text)
+        message = f"{CONFIG_FILE} holds an integer of over 4,300 digits, more than Python reads"
+        raise ConfigError(
+            [Diagnostic(name, line, column, "error", message, "write it as a string, or shorten it")]
+        ) from None
     tool = document.get("tool", {})
     table = tool.get("errcat", {}) if isinstance(tool, dict) else {}
     positions = _positions(text)
@@ -310,6 +322,13 @@ def _toml_position(message: str, text: str) -> tuple[int, int]:
     if "end of document" in message:
         lines = text.splitlines() or [""]
         return (len(lines), len(lines[-1]) + 1)
+    return (1, 1)
+
+
+def _long_integer(text: str) -> tuple[int, int]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if match := re.search(r"[0-9_]{4300,}", line):
+            return (number, match.start() + 1)
     return (1, 1)
 
 
