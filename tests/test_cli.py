@@ -314,3 +314,37 @@ def test_list_on_a_broken_catalog_shows_its_diagnostics_escaped(
     err = capsys.readouterr().err
     assert "\x1b" not in err
     assert "unknown field '\\u001b[2J'" in err
+
+
+# --- output that cannot be written -----------------------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [["check", "--no-cache", str(MINIMAL)], ["list", "--catalog", str(SHIPPED)]],
+    ids=["check", "list"],
+)
+def test_output_lost_to_a_full_disk_is_said_on_stderr_and_exits_1(args: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "errcat", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr == "errcat: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize(("catalog", "status"), [(MINIMAL, 0), (HERE / "bad" / "duplicate_code.yaml", 1)])
+def test_a_stdout_closed_before_errcat_starts_leaves_the_verdict(catalog: Path, status: int) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "errcat", "check", "--no-cache", "--format", "json", str(catalog)],
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        preexec_fn=lambda: os.close(1),  # as `>&-` does
+    )
+    assert done.returncode == status and done.stderr == ""

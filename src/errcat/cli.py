@@ -10,11 +10,12 @@ catalog, a wrong setting) or a missing toolchain.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
+
+from errcat.toolchain.terminal import silence, write_outcome
 
 if TYPE_CHECKING:
     from errcat.toolchain.commands import Outcome
@@ -45,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             outcome = stop.outcome
         except ConfigError as exc:
             outcome = problems(exc.diagnostics, EXIT_USAGE)
-        return _print(outcome)
+        return write_outcome(outcome.stdout, outcome.stderr, outcome.status)
     except ModuleNotFoundError as exc:
         top = (exc.name or "").split(".")[0]
         if top not in _EXTRAS:
@@ -58,36 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_USAGE
     except BrokenPipeError:  # the reader went away before a command had an outcome to print
-        _silence(sys.stdout)
+        silence(sys.stdout)
         return 0
     except KeyboardInterrupt:
         return 130
-
-
-def _print(outcome: Outcome) -> int:
-    """Print the outcome and return its status, also when a reader has gone (``errcat check | head``).
-
-    A closed pipe ends that stream's output silently; the other stream is still written,
-    and the exit status stays the verdict's.
-    """
-    for stream, text in ((sys.stdout, outcome.stdout), (sys.stderr, outcome.stderr)):
-        if not text:
-            continue
-        try:
-            stream.write(text + "\n")
-            stream.flush()
-        except BrokenPipeError:
-            _silence(stream)
-    return outcome.status
-
-
-def _silence(stream: TextIO) -> None:
-    """Point ``stream`` at /dev/null, so that the interpreter's final flush cannot fail again."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, stream.fileno())
-    finally:
-        os.close(devnull)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -123,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("-q", "--quiet", action="store_true", help="say nothing when the catalog is clean")
 
     explain = command("explain", _explain, help="describe one error code, for a person")
-    explain.add_argument("code", help="an error code (any case) or its class name")
+    explain.add_argument("code", help="an error code (any case), a former name or a class name")
 
     listing = command("list", _list, help="list every error code")
     listing.add_argument("--format", choices=("text", "json"), default="text")
@@ -131,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate = command("generate", _generate, help="write the generated package and the response contracts")
     generate.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff on drift")
     generate.add_argument(
-        "--out", metavar="DIR", help="the root of every generated path (default: the project)"
+        "--out", metavar="DIR", help="the root of the generated paths (default: the project)"
     )
     generate.add_argument("--package", metavar="NAME", help="the generated Python package")
 
