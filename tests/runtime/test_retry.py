@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -290,8 +291,8 @@ def test_acall_retries_an_attempts_own_timeout_within_the_deadline(policy: Retry
     assert result == "ok" and fake.slept == [1.0]
 
 
-@pytest.mark.parametrize("deadline", [0, -1.0, math.nan])
-def test_a_loop_deadline_is_a_positive_number_of_seconds(policy: RetryPolicy, deadline: float) -> None:
+@pytest.mark.parametrize("deadline", [0, -1.0, math.nan, math.inf, 10**400, True, "5"])
+def test_a_loop_deadline_is_a_positive_number_of_seconds(policy: RetryPolicy, deadline: Any) -> None:
     with pytest.raises(ValueError, match="positive number of seconds"):
         policy.call(lambda: None, deadline=deadline)
 

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import math
 import random as _random
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -303,7 +304,7 @@ class _Loop:
         self.can_refresh = can_refresh
         self.clock = clock
         self.deadline = checked_deadline(deadline)
-        self.end = None if deadline is None else clock() + deadline
+        self.end = None if self.deadline is None else clock() + self.deadline
 
     def expired(self) -> bool:
         """Whether the deadline has passed: no attempt may start."""
@@ -337,10 +338,21 @@ class _Loop:
 
 
 def checked_deadline(deadline: float | None) -> float | None:
-    """``deadline`` (seconds), when it is a positive number or None; :class:`ValueError` otherwise."""
-    if deadline is not None and not deadline > 0:  # NaN too
-        raise ValueError(f"a deadline is a positive number of seconds, not {deadline!r}")
-    return deadline
+    """``deadline`` as a float of seconds, when it is a positive finite number, or None.
+
+    Anything else is a :class:`ValueError` at once, not a failure of every later request:
+    ``True`` (a bool is not a duration), ``"5"``, NaN, infinity, an integer no float holds.
+    """
+    if deadline is None:
+        return None
+    if isinstance(deadline, (int, float)) and not isinstance(deadline, bool):
+        try:
+            seconds = float(deadline)
+        except OverflowError:
+            seconds = math.inf
+        if 0 < seconds < math.inf:
+            return seconds
+    raise ValueError(f"a deadline is a positive number of seconds, not {deadline!r:.40}")
 
 
 def backoff_delay(retry: int, base: float, multiplier: float, cap: float) -> float:

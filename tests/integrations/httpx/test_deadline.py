@@ -199,8 +199,8 @@ def test_waits_stop_where_the_next_would_end_past_the_deadline(kind: str) -> Non
     assert fake.slept == [2.0, 2.0] and len(server.requests) == 3
 
 
-@pytest.mark.parametrize("deadline", [0, -1.0, math.nan])
-def test_a_deadline_is_a_positive_number_of_seconds(deadline: float) -> None:
+@pytest.mark.parametrize("deadline", [0, -1.0, math.nan, math.inf, 10**400, True, "5"])
+def test_a_deadline_is_a_positive_number_of_seconds(deadline: Any) -> None:
     for transport in (RetryingTransport, AsyncRetryingTransport):
         with pytest.raises(ValueError, match="positive number of seconds"):
             transport(errors=codes, deadline=deadline)
