@@ -16,7 +16,7 @@ __all__ = ["explain_text", "find_entry", "list_json", "list_text"]
 
 
 def find_entry(catalog: Catalog, name: str) -> ErrorEntry | None:
-    """The entry of a code (any case, ``-`` for ``_``) or of a former name of it, or of either's class name."""
+    """The entry of a code (any case, ``-`` for ``_``) or of a former name, or of either one's class name."""
     wanted = name.strip()
     normalised = wanted.lower().replace("-", "_")
     for entry in catalog.errors:
