@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from tests import hostile
 from tests.hostile import HOSTILE_CLASS_NAMES, HOSTILE_CODES, HOSTILE_PHRASES, one_line
 
+from errcat.runtime.envelope import PROBLEM_FIELDS
 from errcat.runtime.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS
 from errcat.toolchain.names import category_class_name, class_name, class_name_problem
 from errcat.toolchain.scalars import INT_MAX, INT_MIN, resolve_plain
@@ -129,7 +130,7 @@ def _entry(draw: st.DrawFn, code: str, codes: list[str]) -> dict[str, Any]:
     if retry["strategy"] == "backoff" and draw(st.booleans()):
         retry["retry_after_seconds"] = draw(st.integers(1, 120))
     entry["retry"] = retry
-    reserved = ENVELOPE_FIELDS | RESERVED_KEYWORDS
+    reserved = ENVELOPE_FIELDS | PROBLEM_FIELDS | RESERVED_KEYWORDS
     names = draw(st.lists(_METADATA_NAME, max_size=3, unique=True))
     names = [n for n in names if n not in reserved and not _is_keyword(n)]
     if names:
@@ -380,7 +381,7 @@ def named_catalogs(draw: st.DrawFn) -> dict[str, Any]:
             key = draw(
                 _identifiers.filter(
                     lambda k: (
-                        k not in ENVELOPE_FIELDS | RESERVED_KEYWORDS
+                        k not in ENVELOPE_FIELDS | PROBLEM_FIELDS | RESERVED_KEYWORDS
                         and not (keyword.iskeyword(k) or keyword.issoftkeyword(k))
                     )
                 )

@@ -30,6 +30,7 @@ __all__ = [
     "ENVELOPE_FIELDS",
     "ERROR",
     "PROBLEM",
+    "PROBLEM_FIELDS",
     "REASON_PHRASES",
     "RESPONSE",
     "Member",
@@ -173,6 +174,11 @@ PROBLEM = WireObject(
 #: every ``ApiError`` and the problem+json form carry beside them (a body's ``status`` is not
 #: metadata: it is dropped as the body is read).
 ENVELOPE_FIELDS = frozenset(member.name for member in ERROR.members) | {"status"}
+
+#: The members of the problem+json form that are not extensions (its own and RFC 9457's
+#: ``instance``, which errcat does not send): a metadata field of one of these names would be
+#: lost (or, for ``instance``, read as the problem's URI) in that form, so none may take them.
+PROBLEM_FIELDS = frozenset(member.name for member in PROBLEM.members if member is not _CODE) | {"instance"}
 
 
 #: The reason phrase of each error status that RFC 9110 and its companions (RFC 6585, 4918,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keyword
 
+from errcat.runtime.envelope import PROBLEM_FIELDS
 from errcat.runtime.errors import ENVELOPE_FIELDS, RESERVED_KEYWORDS  # names metadata may not reuse
 from errcat.toolchain.diagnostics import closest
 from errcat.toolchain.validate.checker import Checker
@@ -50,6 +51,12 @@ def _name_problem(name: str) -> tuple[str, str] | None:
     if name in ENVELOPE_FIELDS:
         fields = ", ".join(sorted(ENVELOPE_FIELDS))
         return "clashes with the error envelope", f"the error object already has {fields}; pick another name"
+    if name in PROBLEM_FIELDS:
+        fields = ", ".join(sorted(PROBLEM_FIELDS))
+        return (
+            "clashes with the problem+json form of the error",
+            f"RFC 9457 problem details already have {fields}; pick another name",
+        )
     if name in RESERVED_KEYWORDS:
         arguments = ", ".join(sorted(RESERVED_KEYWORDS))
         return (
