@@ -251,6 +251,29 @@ def test_two_docs_builds_at_once_serialize_and_leave_one_consistent_site(tmp_pat
         ("file for a page directory", "site/docs/categories", "is a file, where errcat needs a directory"),
         ("read-only page", "site/docs/index.md", "is read-only, so errcat leaves it as it is"),
         ("read-only stale page", "site/docs/codes/order_not_found/index.html", "is read-only"),
+        (
+            "link to nothing for the pages",
+            "site/docs",
+            "is a symbolic link to {nowhere}, which does not exist, where errcat needs the directory docs/",
+        ),
+        (
+            "link to nothing for a page directory",
+            "site/docs/categories",
+            "is a symbolic link to {nowhere}, which does not exist, where errcat needs a directory",
+        ),
+        ("loop for the pages", "site/docs", "is a symbolic link to docs, a loop of links that leads nowhere"),
+        (
+            "link to nothing for the HTML",
+            "site/build",
+            "is a symbolic link to {nowhere}, which does not exist, where errcat puts the built directory "
+            "as a whole; remove the link",
+        ),
+        (
+            "link to a directory for the HTML",
+            "site/build",
+            "is a symbolic link to the directory {nowhere}, where errcat puts the built directory as a whole "
+            "(it would replace the link, not what the link points to); remove the link",
+        ),
     ],
 )
 def test_docs_build_faults_are_one_located_line(
@@ -265,7 +288,18 @@ def test_docs_build_faults_are_one_located_line(
     project = _project(tmp_path, _catalog_data("basket_not_found"))
     site = project / "site"
     shutil.copytree(old_site, site)
-    if fault == "directory for a page":
+    nowhere = tmp_path / "nowhere"
+    message = message.replace("{nowhere}", str(nowhere))
+    if fault.startswith("link to nothing for"):
+        shutil.rmtree(site / named.removeprefix("site/"))
+        (site / named.removeprefix("site/")).symlink_to(nowhere)
+    elif fault == "link to a directory for the HTML":
+        (site / "build").rename(nowhere)
+        (site / "build").symlink_to(nowhere)
+    elif fault == "loop for the pages":
+        shutil.rmtree(site / "docs")
+        (site / "docs").symlink_to("docs")
+    elif fault == "directory for a page":
         (site / "docs/index.md").unlink()
         (site / "docs/index.md").mkdir()
     elif fault == "file for the HTML":
@@ -283,7 +317,39 @@ def test_docs_build_faults_are_one_located_line(
     assert main(["docs", "build"]) == 1
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith(f"{named}: error: {message}"), line
-    assert state(site) == before
+    assert state(site) == before  # no page, no HTML, no link changed; no journal, no stage
+    if "link" in fault or "loop" in fault:
+        assert line.endswith(("and run the command again", "(the built directory goes in its place)")), line
+        (site / named.removeprefix("site/")).unlink()
+        assert main(["docs", "build"]) == 0  # the link gone, the next run goes through
+        assert (site / "build" / "codes" / "basket_not_found" / "index.html").is_file()
+        assert main(["docs", "build", "--check"]) == 0
+        assert not os.path.lexists(site / STAGE)
+        if nowhere.is_dir():  # what the link pointed to is left as it was
+            assert (nowhere / "codes" / "order_not_found" / "index.html").is_file()
+
+
+def test_docs_build_follows_a_link_to_the_pages_and_replaces_the_html_read_only_files_and_all(
+    old_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(tmp_path, _catalog_data("basket_not_found"))
+    site = project / "site"
+    shutil.copytree(old_site, site)
+    (site / "docs").rename(project / "pages")
+    (site / "docs").symlink_to("../pages")
+    # The HTML is a build, swapped in as a whole: a file in it someone made read-only is replaced
+    # too (a generated page made read-only is left alone, and the write refused).
+    (site / "build" / "index.html").chmod(0o444)
+    monkeypatch.chdir(project)
+    assert main(["docs", "build"]) == 0
+    capsys.readouterr()
+    assert os.readlink(site / "docs") == "../pages"
+    assert (project / "pages" / "codes" / "basket_not_found" / "index.html").is_file()
+    assert not (project / "pages" / "codes" / "order_not_found").exists()
+    assert (site / "build" / "codes" / "basket_not_found" / "index.html").is_file()
+    assert os.access(site / "build" / "index.html", os.W_OK)
+    assert main(["docs", "build", "--check"]) == 0
+    assert not os.path.lexists(site / STAGE)
 
 
 def test_docs_build_on_a_full_disk_or_a_read_only_directory_is_one_located_line(

@@ -24,19 +24,28 @@ import pytest
 from errcat.toolchain.write import Step, locked, recover, write
 
 State = dict[str, tuple[bytes, int] | None]  # path -> (bytes, mode), or None for a directory
+#: The mode a symbolic link has in a :data:`State`; its bytes are where it points.
+LINK = -1
 
 
 def state(root: Path) -> State:
-    """Every file (bytes and mode) and directory below ``root``: temporaries and leftovers show up too."""
+    """Every file (bytes and mode), link and directory below ``root``: temporaries and leftovers show up too.
+
+    A symbolic link is where it points (with the mode :data:`LINK`); what is below a link
+    to a directory is not part of the tree.
+    """
     found: State = {}
     if not root.exists():
         return found
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root).as_posix()
         status = path.lstat()
-        found[relative] = (
-            None if stat.S_ISDIR(status.st_mode) else (path.read_bytes(), stat.S_IMODE(status.st_mode))
-        )
+        if stat.S_ISLNK(status.st_mode):
+            found[relative] = (os.fsencode(os.readlink(path)), LINK)
+        elif stat.S_ISDIR(status.st_mode):
+            found[relative] = None
+        else:
+            found[relative] = (path.read_bytes(), stat.S_IMODE(status.st_mode))
     return found
 
 

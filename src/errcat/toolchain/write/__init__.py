@@ -12,7 +12,10 @@ site directory for ``errcat docs build``)::
 2. **Recover** what an interrupted run left (below).
 3. **Plan**: compare every file with the disk, and refuse, before anything is written,
    what cannot work: a directory where a file goes or a file where a directory goes, a
+   symbolic link to nothing (or to a file, or in a loop) where a directory goes, a
    directory errcat may not write in, another file system, a generated file made read-only.
+   A link to a directory is followed, except as the built directory, which is swapped in
+   whole and would replace the link.
 4. **Stage** every changed file under ``<root>/.errcat-write/files/``, with its final mode.
 5. **Build** (the site only): the builder reads a complete staged copy of the project and
    writes ``<root>/.errcat-write/build/``; if it fails, nothing has changed.
@@ -33,7 +36,12 @@ interrupted one. The protection is against the process being stopped at any poin
 a site of thousands of pages quick to write; the outputs are committed to version control.
 
 A generated file that is read-only (no write permission bit) is never replaced or removed:
-errcat reports it and writes nothing, since someone protected it on purpose.
+errcat reports it and writes nothing, since someone protected it on purpose. The built
+directory is a build: it is replaced as a whole, read-only files in it too.
+
+If the apply step cannot finish (something was put in the way after a kill), the error
+names the path at fault; the journal stays, and the next run finishes the write once that
+is fixed.
 
 :func:`check` writes nothing; it reports every file that is missing, differs or (below the
 directories a commit owns) should no longer exist, with a unified diff.

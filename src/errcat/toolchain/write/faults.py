@@ -1,13 +1,15 @@
 """What stands in a write's way, as one :class:`WriteError`: where, what went wrong, what to do.
 
 Every I/O fault a write meets (a full disk, a file size limit, permissions, a read-only file
-system, a file where a directory belongs or the other way round) becomes one of these, so
-that the command says one located line instead of a traceback.
+system, a file where a directory belongs or the other way round, a symbolic link to nothing)
+becomes one of these, so that the command says one located line instead of a traceback.
 """
 
 from __future__ import annotations
 
 import errno
+import os
+import stat
 from pathlib import Path
 
 __all__ = [
@@ -16,7 +18,10 @@ __all__ = [
     "in_the_way_directory",
     "in_the_way_file",
     "io_fault",
+    "link_kind",
+    "not_a_directory",
     "reason",
+    "unfinished",
 ]
 
 
@@ -74,13 +79,61 @@ def in_the_way_directory(path: Path) -> WriteError:
 
 def in_the_way_file(path: Path, needed: Path) -> WriteError:
     """``path`` is a file where errcat needs a directory: ``needed``, or one of its parents."""
-    if path == needed or not needed.is_relative_to(path.parent):
-        what = "a directory"
-    else:  # named from where the file is, as the line starts with the file
-        what = f"the directory {needed.relative_to(path.parent).as_posix()}"
     return WriteError(
         path,
-        f"is a file, where errcat needs {what}",
+        f"is a file, where errcat needs {_needed(path, needed)}",
         "move it away and run the command again",
         errno.ENOTDIR,
+    )
+
+
+def not_a_directory(path: Path, needed: Path) -> WriteError:
+    """``path`` stands where errcat needs a directory (``needed``, or one of its parents), and is none.
+
+    A file, or a symbolic link that leads to no directory: to nothing, to a file, round in
+    a loop. A link to a directory is a directory, and no fault.
+    """
+    link = link_kind(path)
+    if link is None:
+        return in_the_way_file(path, needed)
+    return WriteError(
+        path,
+        f"is {link}, where errcat needs {_needed(path, needed)}",
+        "remove the link (or point it to a directory) and run the command again",
+        errno.ENOTDIR,
+    )
+
+
+def link_kind(path: Path) -> str | None:
+    """The symbolic link ``path`` in words ("a symbolic link to x, which does not exist"); None if no link."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return None
+    try:
+        status = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return f"a symbolic link to {target}, which does not exist"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"a symbolic link to {target}, a loop of links that leads nowhere"
+        return f"a symbolic link to {target}, which cannot be followed: {reason(exc)}"
+    if stat.S_ISDIR(status.st_mode):
+        return f"a symbolic link to the directory {target}"
+    return f"a symbolic link to {target}, which is not a directory"
+
+
+def _needed(path: Path, needed: Path) -> str:
+    if path == needed or not needed.is_relative_to(path.parent):
+        return "a directory"
+    return f"the directory {needed.relative_to(path.parent).as_posix()}"  # from where the line starts
+
+
+def unfinished(fault: WriteError) -> WriteError:
+    """``fault``, met after the commit point: the next run finishes the write once it is fixed."""
+    return WriteError(
+        fault.path,
+        f"{fault.problem}, so the committed write cannot be finished",
+        f"{fault.fix}: it finishes the write before anything else",
+        fault.errno or 0,
     )

@@ -16,11 +16,19 @@ import os
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from errcat.toolchain.write.faults import WriteError, fix, io_fault, reason
+from errcat.toolchain.write.faults import (
+    WriteError,
+    fix,
+    in_the_way_directory,
+    io_fault,
+    not_a_directory,
+    reason,
+    unfinished,
+)
 from errcat.toolchain.write.paths import STAGE, check_relative, parent
 from errcat.toolchain.write.plan import Plan
 
@@ -192,63 +200,98 @@ def apply(root: Path, journal: Mapping[str, Any], step: Step, *, clean: bool = T
     """Carry out a committed write; every step is skipped once done, so running it again is safe.
 
     The journal goes last; then (with ``clean``) the staging directory, which without a
-    journal holds nothing that counts.
+    journal holds nothing that counts. What stops it (something put in the way since the
+    plan, or since a kill) is a :class:`WriteError` at the path at fault; the journal
+    stays, and the next run finishes the write once that is fixed.
     """
     stage_dir = root / STAGE
-    try:
-        made: set[str] = {""}
-        for path in journal["replace"]:
-            staged = stage_dir / "files" / path
-            if not os.path.lexists(staged):
-                continue  # moved into place by an earlier attempt
-            step(f"replace {path}")
-            directory = parent(path)
-            if directory not in made:
-                (root / directory).mkdir(parents=True, exist_ok=True)
-                made.add(directory)
+    made: set[str] = {""}
+    for path in journal["replace"]:
+        staged = stage_dir / "files" / path
+        if not os.path.lexists(staged):
+            continue  # moved into place by an earlier attempt
+        step(f"replace {path}")
+        directory = parent(path)
+        if directory not in made:
+            with _finishing(root / directory, "create"):
+                _make_directories(root, directory)
+            made.add(directory)
+        with _finishing(root / path, "replace"):
             os.replace(staged, root / path)
-        for path in journal["remove"]:
-            if os.path.lexists(root / path):
-                step(f"remove {path}")
+    for path in journal["remove"]:
+        if os.path.lexists(root / path):
+            step(f"remove {path}")
+            with _finishing(root / path, "remove"):
                 (root / path).unlink()
-        _prune(root, journal["remove"], journal["keep"], step)
-        if journal["build"] is not None:
-            output, new, old = root / journal["build"], stage_dir / "build", stage_dir / "old"
-            if os.path.lexists(new):
-                if os.path.lexists(output):
-                    if os.path.lexists(old):
-                        remove_tree(old)
-                    step(f"set aside {journal['build']}")
+    _prune(root, journal["remove"], journal["keep"], step)
+    if journal["build"] is not None:
+        output, new, old = root / journal["build"], stage_dir / "build", stage_dir / "old"
+        if os.path.lexists(new):
+            if os.path.lexists(output):
+                if os.path.lexists(old):
+                    remove_tree(old)
+                step(f"set aside {journal['build']}")
+                with _finishing(output, "replace"):
                     os.rename(output, old)
-                step(f"swap in {journal['build']}")
+            step(f"swap in {journal['build']}")
+            with _finishing(output, "replace"):
                 os.rename(new, output)
-        step("clean")
+    step("clean")
+    with _finishing(stage_dir / _JOURNAL, "remove"):
         os.unlink(stage_dir / _JOURNAL)
-    except OSError as exc:
-        raise WriteError(
-            stage_dir,
-            f"the write was committed but could not be finished: {reason(exc)}",
-            "fix that and run the command again: it finishes the write before anything else",
-            exc.errno or 0,
-        ) from None
     if clean:
         remove_tree(stage_dir)
 
 
+@contextlib.contextmanager
+def _finishing(path: Path, doing: str) -> Iterator[None]:
+    """A fault of a committed write, at ``path`` (met trying to ``doing`` it), as one located line."""
+    try:
+        yield
+    except WriteError as exc:
+        raise unfinished(exc) from None
+    except IsADirectoryError:
+        raise unfinished(in_the_way_directory(path)) from None
+    except OSError as exc:
+        raise unfinished(io_fault(path, exc, doing)) from None
+
+
+def _make_directories(root: Path, directory: str) -> None:
+    """Make ``root/directory`` and the parents it lacks; a :class:`WriteError` at what stands in the way."""
+    current = root
+    for part in directory.split("/") if directory else []:
+        current = current / part
+        try:
+            os.mkdir(current)
+        except FileExistsError:
+            if not os.path.isdir(current):  # a file, or a link to no directory
+                raise not_a_directory(current, root / directory) from None
+        except OSError as exc:
+            raise io_fault(current, exc, "create") from None
+
+
 def _prune(root: Path, removed: Iterable[str], keep: Iterable[str], step: Step) -> None:
-    """Remove the directories that removing files left empty, deepest first, up to ``keep`` or the root."""
+    """Remove the directories that removing files left empty, deepest first, up to ``keep`` or the root.
+
+    A link put where such a directory was is no directory of errcat's, and stays.
+    """
     kept = set(keep) | {""}
     emptied = {parent(path) for path in removed} - kept
     while emptied:
         directory = max(emptied, key=lambda d: (d.count("/"), d))
         emptied.discard(directory)
+        if os.path.islink(root / directory):
+            continue
         try:
             if os.listdir(root / directory):
                 continue
         except (FileNotFoundError, NotADirectoryError):
             continue
+        except OSError as exc:
+            raise unfinished(io_fault(root / directory, exc, "read")) from None
         step(f"prune {directory}")
-        (root / directory).rmdir()
+        with _finishing(root / directory, "remove"):
+            (root / directory).rmdir()
         above = parent(directory)
         if above not in kept:
             emptied.add(above)

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from errcat.toolchain.write.faults import WriteError, in_the_way_file, io_fault, reason
+from errcat.toolchain.write.faults import WriteError, io_fault, not_a_directory, reason
 
 __all__ = ["locked"]
 
@@ -47,7 +47,7 @@ class locked:  # a context manager used like a function: with locked(root): ...
             try:
                 self._root.mkdir(parents=True, exist_ok=True)
             except (FileExistsError, NotADirectoryError):
-                raise in_the_way_file(_file_in_the_way(self._root), self._root) from None
+                raise not_a_directory(_file_in_the_way(self._root), self._root) from None
             except OSError as exc:
                 raise io_fault(self._root, exc, "create") from None
         try:
@@ -57,7 +57,7 @@ class locked:  # a context manager used like a function: with locked(root): ...
                 raise
             return -1
         except NotADirectoryError:
-            raise in_the_way_file(_file_in_the_way(self._root), self._root) from None
+            raise not_a_directory(_file_in_the_way(self._root), self._root) from None
         except OSError as exc:
             raise io_fault(self._root, exc, "open") from None
 
@@ -84,7 +84,7 @@ class locked:  # a context manager used like a function: with locked(root): ...
 
 
 def _file_in_the_way(path: Path) -> Path:
-    """The nearest of ``path`` and its parents that exists (the file where a directory belongs)."""
+    """The nearest of ``path`` and its parents that exists (the file or link where a directory belongs)."""
     for candidate in (path, *path.parents):
         if os.path.lexists(candidate):
             return candidate

@@ -2,8 +2,12 @@
 
 Every file is compared with the disk. Only what changes is checked: a directory where a
 file goes or a file where a directory goes, a directory errcat may not write in or that is
-on another file system, a generated file someone made read-only. The first of them is a
-:class:`~errcat.toolchain.write.faults.WriteError`, and nothing has been written.
+on another file system, a generated file someone made read-only. Each directory a file is
+written in, and each of its parents up to the root, is a directory or absent (then it is
+made): a symbolic link to a directory is followed, one to nothing, to a file or round in a
+loop is refused, since making the directory would fail only after the commit point. The
+first of them is a :class:`~errcat.toolchain.write.faults.WriteError`, and nothing has been
+written.
 """
 
 from __future__ import annotations
@@ -15,7 +19,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from errcat.toolchain.write.faults import WriteError, in_the_way_directory, in_the_way_file, io_fault
+from errcat.toolchain.write.faults import (
+    WriteError,
+    in_the_way_directory,
+    in_the_way_file,
+    io_fault,
+    link_kind,
+    not_a_directory,
+)
 from errcat.toolchain.write.paths import check_relative, parent
 
 __all__ = ["Plan", "plan", "stale"]
@@ -50,12 +61,12 @@ def plan(files: Mapping[str, str], root: Path, own: Sequence[str], build_output:
         target = root / path
         try:
             status = os.lstat(target)
-        except (FileNotFoundError, NotADirectoryError):
-            fit(parent(path))  # names a file in the way of its directories
+        except OSError as exc:
+            fit(parent(path))  # names what stands in the way of its directories: a file, a link to nothing
+            if not isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+                raise io_fault(target, exc, "look at") from None
             found.changed.append((path, new_mode))
             continue
-        except OSError as exc:
-            raise io_fault(target, exc, "look at") from None
         if stat.S_ISDIR(status.st_mode):
             raise in_the_way_directory(target)
         if not stat.S_ISREG(status.st_mode):
@@ -82,17 +93,42 @@ def plan(files: Mapping[str, str], root: Path, own: Sequence[str], build_output:
         check_relative(build_output)
         output = root / build_output
         fit(parent(build_output))
-        if os.path.lexists(output):
-            if not output.is_dir():
-                raise in_the_way_file(output, output)
-            if not os.path.islink(output) and not os.access(output, os.W_OK):
-                raise WriteError(
-                    output,
-                    "cannot replace it: permission denied (a directory is moved only when writable)",
-                    "make it writable (chmod u+w) or remove it",
-                    errno.EACCES,
-                )
+        _fit_build_output(output)
     return found
+
+
+def _fit_build_output(output: Path) -> None:
+    """Check that the built directory can be swapped in at ``output``: absent, or a writable directory.
+
+    The build output is swapped in as a whole (one rename), so what is inside the old one
+    is errcat's to replace, a file someone made read-only included: it is a build, made
+    again from the pages each time, as MkDocs itself empties its output. A symbolic link
+    there is refused, even to a directory: the rename would replace the link itself and
+    leave what it points to as it was.
+    """
+    try:
+        status = os.lstat(output)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise io_fault(output, exc, "look at") from None
+    if stat.S_ISLNK(status.st_mode):
+        aside = " (it would replace the link, not what the link points to)" if output.is_dir() else ""
+        raise WriteError(
+            output,
+            f"is {link_kind(output)}, where errcat puts the built directory as a whole{aside}",
+            "remove the link and run the command again (the built directory goes in its place)",
+            errno.ENOTDIR,
+        )
+    if not stat.S_ISDIR(status.st_mode):
+        raise in_the_way_file(output, output)
+    if not os.access(output, os.W_OK):
+        raise WriteError(
+            output,
+            "cannot replace it: permission denied (a directory is moved only when writable)",
+            "make it writable (chmod u+w) or remove it",
+            errno.EACCES,
+        )
 
 
 def stale(root: Path, own: Sequence[str], files: Mapping[str, str]) -> list[str]:
@@ -127,7 +163,12 @@ def _emptied(root: Path, removed: Sequence[str], keep: Iterable[str]) -> list[st
 
 
 def _fit_directory(root: Path, directory: str, device: int, seen: dict[str, None]) -> None:
-    """Check that errcat can put files in ``root/directory`` (made when missing), on the same file system."""
+    """Check that errcat can put files in ``root/directory`` (made when missing), on the same file system.
+
+    Each part of the way is a directory (a symbolic link to one is followed) or absent (made,
+    with the parts below it, when a file is written there); a file, or a link to no
+    directory, is named.
+    """
     if directory in seen:
         return
     parts = directory.split("/") if directory else []
@@ -135,15 +176,19 @@ def _fit_directory(root: Path, directory: str, device: int, seen: dict[str, None
     for index in range(len(parts)):
         candidate = root.joinpath(*parts[: index + 1])
         try:
-            status = os.stat(candidate)
-        except FileNotFoundError:
-            break
-        except NotADirectoryError:
-            break  # reported below, at the file in the way
+            status = os.lstat(candidate)  # its parent is a directory: only candidate itself can be a link
+            if stat.S_ISLNK(status.st_mode):
+                status = os.stat(candidate)
+        except (FileNotFoundError, NotADirectoryError):
+            if os.path.lexists(candidate):  # a link to nothing
+                raise not_a_directory(candidate, root / directory) from None
+            break  # absent: made, with everything below it
         except OSError as exc:
+            if os.path.islink(candidate):  # a loop of links, or one errcat cannot follow
+                raise not_a_directory(candidate, root / directory) from None
             raise io_fault(candidate, exc, "look at") from None
         if not stat.S_ISDIR(status.st_mode):
-            raise in_the_way_file(candidate, root / directory)
+            raise not_a_directory(candidate, root / directory)
         existing = candidate
     status = os.stat(existing)
     if status.st_dev != device:
