@@ -277,9 +277,15 @@ def __getattr__(name: str) -> object:
             "unhandled_exception": "internal_error",
         },
         http_error_codes={
+            400: "validation_error",
+            403: "permission_denied",
             404: "route_not_found",
             405: "method_not_allowed",
+            409: "duplicate_external_id",
             413: "request_too_large",
+            429: "rate_limit_exceeded",
+            500: "internal_error",
+            503: "service_unavailable",
         },
     )
     return globals().setdefault("CATALOG", made)  # the first one made, whichever thread made it

@@ -145,9 +145,18 @@ export const SERVER_CODES = Object.freeze({
   "unhandled_exception": "internal_error",
 });
 
-/** The code the API answers an HTTP error of its framework with, by status. */
+/**
+ * The code that answers an error of each status that names none (the framework's own, a bare ApiError):
+ * server.http_errors' code, else the status's one current code. Any other status: http_<status>.
+ */
 export const HTTP_ERROR_CODES = Object.freeze(Object.assign(Object.create(null), {
+  400: "validation_error",
+  403: "permission_denied",
   404: "route_not_found",
   405: "method_not_allowed",
+  409: "duplicate_external_id",
   413: "request_too_large",
+  429: "rate_limit_exceeded",
+  500: "internal_error",
+  503: "service_unavailable",
 }));

@@ -113,16 +113,16 @@ def assert_valid(error: errcat.runtime.errors.ApiError) -> None:
     ("error", "code"),
     [
         (ApiError("boom"), "internal_error"),  # the catalog's code for an unhandled error
-        (ApiError("boom", status=503), "internal_error"),  # a 5xx server.http_errors leaves out
+        (ApiError("boom", status=503), "service_unavailable"),  # the one code of 503
         (ApiError("boom", status=404), "route_not_found"),  # server.http_errors names 404
         (ApiError("boom", status=405), "method_not_allowed"),
-        (ApiError("boom", status=418), "validation_error"),  # a 4xx it leaves out: request_validation's
+        (ApiError("boom", status=418), "http_418"),  # a status no code has
         (ResourceError("gone", status=404), "route_not_found"),
-        (AuthenticationError("who?", status=401), "validation_error"),
+        (AuthenticationError("who?", status=401), "http_401"),  # two codes have 401: neither is chosen
         (ServerError(), "internal_error"),
         (errcat.runtime.errors.ApiError("boom"), "http_500"),  # errcat's own base knows no catalog
         (errcat.runtime.errors.ApiError("boom", status=404), "http_404"),
-        (ApiError.from_response(502, b"<html>bad gateway</html>"), "internal_error"),  # no code in the body
+        (ApiError.from_response(502, b"<html>bad gateway</html>"), "http_502"),  # no code in the body
         (InvoiceNotFound(), "invoice_not_found"),  # a code of its own is sent as it is
         (ApiError("m", code="from_the_future", status=599), "from_the_future"),
     ],
@@ -139,7 +139,7 @@ def test_an_error_without_a_code_sends_one_the_schema_accepts(
 
 
 def test_a_catalog_without_codes_for_framework_errors_sends_http_status() -> None:
-    """A generated root whose catalog names no server codes falls back to http_<status> too."""
+    """A root whose catalog lists no code for any status sends http_<status> too."""
     shipped = partner_invoicing_errors.CATALOG
     bare = ErrorCatalog(
         package=shipped.package,

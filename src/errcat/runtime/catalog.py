@@ -180,16 +180,21 @@ class ErrorCatalog:
         return self.api_error.class_for(self.server_code(role))
 
     def http_error_class(self, status: int) -> "type[ApiError]":
-        """The exception class that answers an HTTP error the framework raised itself with ``status``.
+        """The exception class that answers an HTTP error of ``status`` that names no code of its own.
 
-        The code ``server.http_errors`` names for that status; for a status it leaves out,
-        the ``request_validation`` code (a 4xx) or the ``unhandled_exception`` code (a 5xx),
-        whose own status the response then has.
+        That is an error the framework raised itself (an ``HTTPException``, the router's 404),
+        or one raised without a code (a bare ``ApiError``, a category class). The code is the
+        one the generated package lists for the status: ``server.http_errors``'s, else the
+        status's one current code (a 429 is its rate-limit code, with its Retry-After). For a
+        status with neither it is the class that owns the status (the category of all its
+        codes, else the package's ``ApiError``), which has no code: its body names
+        ``http_<status>``. The status stays the one raised, so that a client still refreshes
+        a 401 and retries a 503, whatever answers it.
         """
         code = self._http_error_codes.get(status)
         if code is not None:
             return self.api_error.class_for(code)
-        return self.error_class("unhandled_exception" if status >= 500 else "request_validation")
+        return self.api_error.class_for_status(status)
 
 
 def catalog_of(errors: "ErrorPackage | ErrorCatalog") -> ErrorCatalog:

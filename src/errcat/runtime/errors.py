@@ -218,6 +218,11 @@ class ApiError(Exception):
         return cls._registry_.class_for(code)
 
     @classmethod
+    def class_for_status(cls, status: int) -> type[ApiError]:
+        """The class that owns every known code of ``status`` in this registry (a category), else the root."""
+        return cls._registry_.for_status(status)
+
+    @classmethod
     def codes(cls) -> dict[str, type[ApiError]]:
         """Every code of this registry and its class, in code order."""
         return cls._registry_.codes()

@@ -95,7 +95,10 @@ export declare const ErrorCategory: { readonly [I in ErrorCategory]: CategoryFac
 export declare const HttpStatus: { readonly [S in HttpStatus]: StatusFacts<S> };
 /** The codes the API answers its framework's own errors with. */
 export declare const SERVER_CODES: { readonly request_validation?: ErrorCode; readonly unhandled_exception?: ErrorCode };
-/** The code the API answers an HTTP error of its framework with, by status. */
+/**
+ * The code that answers an error of each status that names none (the framework's own, a bare ApiError):
+ * server.http_errors' code, else the status's one current code. Any other status: http_<status>.
+ */
 export declare const HTTP_ERROR_CODES: { readonly [status: number]: ErrorCode };
 
 /** Whether ``value`` is a code of this catalog (a former name is not: see lookupErrorCode). */

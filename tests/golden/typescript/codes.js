@@ -138,8 +138,16 @@ export const SERVER_CODES = Object.freeze({
   "unhandled_exception": "system_failure",
 });
 
-/** The code the API answers an HTTP error of its framework with, by status. */
+/**
+ * The code that answers an error of each status that names none (the framework's own, a bare ApiError):
+ * server.http_errors' code, else the status's one current code. Any other status: http_<status>.
+ */
 export const HTTP_ERROR_CODES = Object.freeze(Object.assign(Object.create(null), {
+  400: "invalid_request",
+  401: "card_expired",
   404: "no_such_route",
   405: "method_refused",
+  409: "already_on_loan",
+  429: "too_many_requests",
+  500: "system_failure",
 }));

@@ -13,7 +13,7 @@
  * rules of the Python package generated from the same catalog.
  */
 
-import { ErrorCode, FORMER_NAMES, HTTP_ERROR_CODES, HttpStatus, SERVER_CODES } from "./codes.js";
+import { ErrorCode, FORMER_NAMES, HTTP_ERROR_CODES, HttpStatus } from "./codes.js";
 
 /** The fields of the error object that are not metadata. */
 const ENVELOPE_FIELDS = new Set(["code", "details", "doc_url", "message", "request_id", "status"]);
@@ -141,12 +141,10 @@ export class ApiError extends Error {
     return facts === undefined ? "" : facts.title;
   }
 
-  /** The code the body names: the error's own, or the one the catalog answers its status with. */
+  /** The code the body names: the error's own, else the one the catalog answers its status with, else http_<status>. */
   get wireCode() {
     if (this.code) return this.code;
-    const status = this.status;
-    const code = HTTP_ERROR_CODES[status] ?? (status >= 500 ? SERVER_CODES.unhandled_exception : SERVER_CODES.request_validation);
-    return code ?? `http_${status}`;
+    return HTTP_ERROR_CODES[this.status] ?? `http_${this.status}`;
   }
 
   /** The standard error body: {"error": {code, message, details, request_id, doc_url, ...metadata}}. */

@@ -19,7 +19,7 @@ from errcat.integrations.fastapi import (
 )
 from partner_invoicing_errors import (
     ApiError,
-    InternalError,
+    AuthenticationError,
     InvoiceNotFound,
     MethodNotAllowed,
     PermissionDenied,
@@ -27,7 +27,6 @@ from partner_invoicing_errors import (
     RequestTooLarge,
     RouteNotFound,
     ServiceUnavailable,
-    ValidationFailed,
 )
 
 GENERATED_ID = re.compile(r"req_[0-9a-f]{32}")
@@ -113,10 +112,11 @@ FRAMEWORK_ERRORS: list[tuple[str, str, int, type[ApiError], dict[str, Any], dict
     ("DELETE", "/invoices/inv_1", 405, MethodNotAllowed, {"allowed_methods": "GET"}, {"allow": "GET"}),
     ("GET", "/http/404", 404, RouteNotFound, {}, {}),
     ("GET", "/http/413", 413, RequestTooLarge, {}, {}),
-    # statuses the catalog names no code for: its request_validation code (a 4xx), unhandled_exception (a 5xx)
-    ("GET", "/http/403", 400, ValidationFailed, {}, {}),
-    ("GET", "/http/401", 400, ValidationFailed, {}, {"www-authenticate": 'Bearer realm="invoices"'}),
-    ("GET", "/http/503", 500, InternalError, {}, {}),
+    # statuses server.http_errors leaves out: the catalog's one current code of the status, else the
+    # class that owns the status (no code: the body says http_<status>); the status is kept
+    ("GET", "/http/403", 403, PermissionDenied, {}, {}),
+    ("GET", "/http/401", 401, AuthenticationError, {}, {"www-authenticate": 'Bearer realm="invoices"'}),
+    ("GET", "/http/503", 503, ServiceUnavailable, {}, {}),
 ]
 
 

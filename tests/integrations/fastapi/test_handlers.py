@@ -31,6 +31,7 @@ from errcat.integrations.fastapi import (
     prefers_problem,
     validation_details,
 )
+from partner_invoicing_errors import HttpStatus
 
 
 def test_an_api_error_is_the_standard_body_with_the_request_id(server: Any) -> None:
@@ -227,19 +228,23 @@ def test_the_frameworks_own_errors_come_out_in_the_catalogs_shape(
         assert response.status_code == status, path
         assert response.headers["content-type"] == accept
         assert response.headers["x-content-type-options"] == "nosniff"
-        expected = klass(request_id=request_id, **metadata)
+        message = None if klass.code else HttpStatus.of(status).description  # no code: the status's words
+        expected = klass(message, request_id=request_id, status=status, **metadata)
         assert response.json() == (
             expected.to_response() if accept == "application/json" else expected.to_problem()
         )
         for name, value in headers.items():
             assert response.headers[name] == value
         assert SECRET not in response.text and "internal detail" not in response.text  # the detail stays out
-        assert record.errcat["code"] == str(klass.code) and record.errcat["request_id"] == request_id  # type: ignore[attr-defined]
+        assert (
+            record.errcat["code"] == (str(klass.code) or None) and record.errcat["request_id"] == request_id
+        )  # type: ignore[attr-defined]
         assert record.levelno == (logging.ERROR if status >= 500 else logging.WARNING)
         assert SECRET not in record.getMessage() and SECRET not in json.dumps(record.errcat)  # type: ignore[attr-defined]
     forbidden = records[FRAMEWORK_ERRORS.index(next(e for e in FRAMEWORK_ERRORS if e[1] == "/http/403"))]
-    assert forbidden.errcat["http_status"] == 403  # type: ignore[attr-defined]
     assert forbidden.errcat["http_detail"] == "internal detail, token=[REDACTED]"  # type: ignore[attr-defined]
+    unnamed = responses[FRAMEWORK_ERRORS.index(next(e for e in FRAMEWORK_ERRORS if e[1] == "/http/401"))]
+    assert body_of(unnamed)["code"] == "http_401"  # two codes have 401: the body names none of them
     assert "http_status" not in records[0].errcat and "http_detail" not in records[0].errcat  # type: ignore[attr-defined]
 
 
@@ -317,8 +322,8 @@ def test_a_service_answers_and_logs_with_its_own_catalog(
     assert (
         wrong.headers["allow"] == "GET" and "allowed_methods" not in wrong.json()["error"]
     )  # not declared here
-    # no code for 413 in this catalog: its request_validation code, with that code's status
-    assert (too_large.status_code, too_large.json()["error"]["code"]) == (422, "invalid_shipment")
+    # no code for 413 in this catalog: the status is kept, and the body names none of its codes
+    assert (too_large.status_code, too_large.json()["error"]["code"]) == (413, "http_413")
     assert (crash.status_code, crash.json()["error"]["code"]) == (500, "internal_failure")
     records = [r for r in caplog.records if r.name == "errcat.integrations.fastapi"]
     assert [r.levelno for r in records] == [logging.INFO] * 3 + [

@@ -8,6 +8,7 @@ import functools
 import importlib
 import json
 import keyword
+import re
 import subprocess
 import sys
 import warnings
@@ -316,12 +317,16 @@ def _generated_names() -> frozenset[str]:
     return frozenset(name for name in bound - classes if name[:1].isupper())
 
 
+PHRASE_WORDS = re.compile(r"[A-Z][A-Za-z0-9']*(?:[ -][A-Za-z0-9']+)*")
+
+
 def _name_problems(data: dict[str, Any]) -> list[str]:
     """What Python itself says is wrong with the catalog's derived names, independently of the checker.
 
     A class name may be no keyword, no builtin and nothing a generated package already binds (nor a
     name errcat's runtime reserves), and no two may be equal; a former name that cannot be a class
-    only loses its class. Aliases are new wire names. No two phrases may give one HttpStatus member.
+    only loses its class. Aliases are new wire names. No two phrases may give one HttpStatus member,
+    and a phrase is words joined by one space or hyphen (so no two spellings of one phrase pass).
     """
     reserved = _generated_names() | RUNTIME_CLASS_NAMES
 
@@ -352,6 +357,7 @@ def _name_problems(data: dict[str, Any]) -> list[str]:
     problems += [f"{name} twice" for name, n in Counter(classes).items() if n > 1]
     phrases = [s["phrase"] for s in data["statuses"]]
     members = [status_member_name(p) for p in dict.fromkeys(phrases)]
+    problems += [f"phrase {p!r} is not words" for p in phrases if not PHRASE_WORDS.fullmatch(p)]
     problems += [f"phrase {p} twice" for p, n in Counter(phrases).items() if n > 1]
     problems += [f"member {m} twice" for m, n in Counter(members).items() if n > 1]
     return problems

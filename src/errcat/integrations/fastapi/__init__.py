@@ -30,10 +30,10 @@ What :func:`install` registers, outermost first::
      |                       header prefers it; the error's status; ``Retry-After`` from the
      |                       error's ``retry_after`` or the code's ``retry_after_seconds``.
      +-- HTTPException handler (Starlette's and FastAPI's, the router's 404 and 405 among them)
-     |                       the catalog's code for the status
+     |                       the catalog's code for the status, which it keeps
      |                       (``ErrorCatalog.http_error_class``: a ``server.http_errors`` code,
-     |                       else the request_validation code for a 4xx and the
-     |                       unhandled_exception code for a 5xx), rendered like an ApiError,
+     |                       else the one current code of the status, else none: the body
+     |                       says ``http_<status>``), rendered like an ApiError,
      |                       with the exception's headers (``Allow`` listing every method the
      |                       path takes, ``WWW-Authenticate``); a code that declares
      |                       ``allowed_methods`` or ``max_bytes`` gets them. The exception's

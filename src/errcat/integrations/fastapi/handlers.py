@@ -198,9 +198,9 @@ class Responder:
     def http_error(self, request: Request, exc: HTTPException) -> Response:
         """The catalog's code for a framework ``HTTPException``, with its headers; never its detail.
 
-        The code is ``ErrorCatalog.http_error_class(status)`` (whose status the response
-        has); a status below 400 is not an error: an empty response with the exception's
-        headers (a redirect's ``Location``), as the framework sends a 204 or 304. The
+        The code is ``ErrorCatalog.http_error_class(status)``, and the response keeps the
+        exception's status; a status below 400 is not an error: an empty response with the
+        exception's headers (a redirect's ``Location``), as the framework sends a 204 or 304. The
         detail is text the app or the framework wrote for a developer, so it goes to the
         log (redacted), not to the client: the message is the catalog's.
         """
@@ -227,7 +227,8 @@ class Responder:
             context["http_status"] = status
         if exc.detail != _phrase(status):
             context["http_detail"] = exc.detail
-        error = klass(details=details, **metadata)
+        message = None if klass.code else status_message(self.catalog, status)  # no code to say more
+        error = klass(message, details=details, status=None if klass.status == status else status, **metadata)
         return self.api_error(request, error, headers=headers, context=context or None)
 
     def log_unhandled(self, request: Request, exc: Exception, request_id: str) -> None:
@@ -307,6 +308,20 @@ def _allowed_methods(request: Request, allow: str) -> str:
                 methods.add(method)
                 break
     return ", ".join(sorted(methods))
+
+
+def status_message(catalog: ErrorCatalog, status: int) -> str:
+    """What the catalog says of ``status`` (its description), else the status's reason phrase.
+
+    The message of an error no code answers: a framework error of a status the catalog
+    names no single code for.
+    """
+    from errcat.runtime.wire import phrase
+
+    try:
+        return str(catalog.statuses.of(status).description)
+    except KeyError:
+        return phrase(status)
 
 
 def metadata_keys(klass: type[ApiError]) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from errcat.integrations.fastapi.handlers import PROBLEM_JSON, metadata_keys
+from errcat.integrations.fastapi.handlers import PROBLEM_JSON, metadata_keys, status_message
 from errcat.runtime.catalog import ErrorCatalog
 from errcat.runtime.envelope import PROBLEM, json_schema
 from errcat.runtime.errors import ApiError
@@ -61,8 +61,9 @@ def _add_catalog_errors(
         metadata: dict[str, Any] = (
             {"max_bytes": max_body_bytes} if "max_bytes" in metadata_keys(klass) else {}
         )
-        example = klass(**metadata)
-        too_large = str(klass.status), _as_openapi(error_responses(example)[klass.status])
+        message = None if klass.code else status_message(catalog, 413)
+        example = klass(message, status=None if klass.status == 413 else 413, **metadata)
+        too_large = "413", _as_openapi(error_responses(example)[413])
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
             if not isinstance(operation, dict) or "responses" not in operation:

@@ -250,6 +250,25 @@ def code_facts(entry: ErrorEntry) -> list[tuple[str, object]]:
     return facts + [(name, value) for name, value in optional.items() if value is not None]
 
 
+def status_answers(catalog: Catalog) -> list[tuple[int, str]]:
+    """(status, code): the code that answers an error of each status that names no code of its own.
+
+    That is an HTTP error the framework raises itself, or an error raised without a code. The
+    code ``server.http_errors`` names for the status, else the status's one current code
+    (neither deprecated nor retired) when it has exactly one; a status with neither is left
+    out, and its body names ``http_<status>``. The Python and TypeScript packages both carry it.
+    """
+    answers = {catalog.error(code).status: code for code in catalog.server.http_errors}
+    current: dict[int, list[str]] = {}
+    for entry in catalog.errors:
+        if entry.deprecated is None and entry.retired is None:
+            current.setdefault(entry.status, []).append(entry.code)
+    for status, codes in current.items():
+        if len(codes) == 1:
+            answers.setdefault(status, codes[0])
+    return sorted(answers.items())
+
+
 def code_summary(catalog: Catalog, entry: ErrorEntry) -> str:
     """A code in one line, as its class documents it in every language: status, code, title, lifecycle."""
     text = f"{entry.status} {entry.code}: {entry.title}."
@@ -304,7 +323,7 @@ def python_context(catalog: Catalog, layout: Layout) -> dict[str, Any]:
         "log_fields": tuple(f.field for f in catalog.logging.include),
         "log_levels": sorted((lv.when, lv.level) for lv in catalog.logging.levels),
         "server_codes": catalog.server.roles(),
-        "http_error_codes": sorted((catalog.error(code).status, code) for code in catalog.server.http_errors),
+        "http_error_codes": status_answers(catalog),
         "exports": _exports(code_exports),
         "class_exports": _exports(class_exports),
         "class_imports": _import_order(class_exports),

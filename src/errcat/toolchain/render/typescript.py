@@ -33,7 +33,7 @@ from typing import Any
 from errcat.runtime.failures import RETRY_AFTER_CAP
 from errcat.toolchain.model import Catalog
 from errcat.toolchain.outputs import default_npm_package, npm_package_problem
-from errcat.toolchain.render.python import Layout, banner, code_summary, sorted_codes
+from errcat.toolchain.render.python import Layout, banner, code_summary, sorted_codes, status_answers
 from errcat.toolchain.render.templates import code_environment
 
 __all__ = [
@@ -187,7 +187,7 @@ def typescript_context(catalog: Catalog, layout: Layout) -> dict[str, Any]:
         "retry_after_cap": RETRY_AFTER_CAP,
         "backoff": policy.backoff,
         "server_codes": dict(catalog.server.roles()),
-        "http_error_codes": sorted((catalog.error(code).status, code) for code in catalog.server.http_errors),
+        "http_error_codes": status_answers(catalog),
         "helper_exports": {
             module: [name for name in names if name not in class_names]
             for module, names in HELPER_EXPORTS.items()

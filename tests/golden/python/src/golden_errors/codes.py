@@ -172,8 +172,13 @@ def __getattr__(name: str) -> object:
             "unhandled_exception": "system_failure",
         },
         http_error_codes={
+            400: "invalid_request",
+            401: "card_expired",
             404: "no_such_route",
             405: "method_refused",
+            409: "already_on_loan",
+            429: "too_many_requests",
+            500: "system_failure",
         },
     )
     return globals().setdefault("CATALOG", made)  # the first one made, whichever thread made it
