@@ -10,10 +10,15 @@ One ruff process formats every module (starting ruff costs more than formatting
 a module), on copies in a private temporary directory, and it runs in the
 background: :func:`start_formatting` returns at once, so the caller renders the
 contracts while ruff works, then asks for the :meth:`Formatting.result`.
+
+A run killed before it cleans up leaves its directory behind; its name carries the
+process id (``errcat-format-<pid>-...``), so the next run removes the directories of
+processes that no longer exist (:func:`sweep_leftovers`).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -27,6 +32,7 @@ __all__ = [
     "format_python",
     "ruff_binary",
     "start_formatting",
+    "sweep_leftovers",
 ]
 
 RUFF_FORMAT_ARGS = ("format", "--isolated", "--line-length=110", "--target-version=py311")
@@ -53,7 +59,8 @@ class Formatting:
 
     def __init__(self, sources: Mapping[str, str]) -> None:
         ruff = ruff_binary()
-        self._directory = tempfile.mkdtemp(prefix="errcat-format-")
+        sweep_leftovers()
+        self._directory = tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-")
         try:
             # Files named by their position (the generated paths may nest or repeat a name), with their
             # suffix: ruff formats a stub (.pyi) as a stub.
@@ -64,7 +71,7 @@ class Formatting:
             for path, file in self._files.items():
                 file.write_bytes(sources[path].encode("utf-8"))
             self._process = subprocess.Popen(
-                [ruff, *RUFF_FORMAT_ARGS, "--no-cache", "--quiet", "--", *map(str, self._files.values())],
+                [ruff, *RUFF_FORMAT_ARGS, "--no-cache", "--", *map(str, self._files.values())],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
@@ -85,6 +92,37 @@ class Formatting:
             return {path: file.read_bytes().decode("utf-8") for path, file in self._files.items()}
         finally:
             shutil.rmtree(self._directory, ignore_errors=True)
+
+
+_PREFIX = "errcat-format-"
+
+
+def sweep_leftovers(directory: str | None = None) -> None:
+    """Remove the formatting directories that runs killed before their clean-up left in ``directory``.
+
+    Only those whose process is gone: a directory of a live process (this one, a run at the
+    same time) is left as it is, and so is any name that does not carry a process id.
+    """
+    root = Path(directory or tempfile.gettempdir())
+    try:
+        leftovers = [entry for entry in root.iterdir() if entry.name.startswith(_PREFIX)]
+    except OSError:
+        return
+    for entry in leftovers:
+        pid = entry.name[len(_PREFIX) :].partition("-")[0]
+        if not pid.isdigit() or _alive(int(pid)) or entry.is_symlink():
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):  # another user's process; no such number
+        return True
+    return True
 
 
 def start_formatting(sources: Mapping[str, str]) -> Formatting:
