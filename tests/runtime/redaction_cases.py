@@ -4,9 +4,12 @@ Each :class:`Case` is a value as an application might log it (a mapping, a heade
 an httpx request, raw ASGI header tuples, free text, JSON, a Python repr, a URL) and the
 secrets in it. The families follow what leaked in a probe of errcat's logging (cookies,
 ``x-api-key`` spellings, ``client_secret`` spellings, bare JWTs, URL userinfo,
-percent-encoded keys, httpx objects, raw header tuples) and the anchors of the built-in
-lists: Sentry's default denylist and scrubber, OWASP's logging cheat sheet. ``keys`` are
-a catalog's own ``logging.redact`` keys, for the cases that only a catalog names.
+percent-encoded keys, httpx objects, raw header tuples), what a second probe found (whole
+objects and arrays under a secret key, XML and HTML, command lines, tab-separated values,
+API key headers, vendor token prefixes, secrets in URL paths, name/value pairs) and the
+anchors of the built-in lists: Sentry's default denylist and scrubber, OWASP's logging cheat
+sheet, GitHub secret scanning's and gitleaks' token formats. ``keys`` are a catalog's own
+``logging.redact`` keys, for the cases that only a catalog names.
 
 :data:`PROSE` is text that must come out exactly as it went in: redaction that eats
 prose about tokens is a bug too.
@@ -14,6 +17,8 @@ prose about tokens is a bug too.
 
 from __future__ import annotations
 
+import enum
+from collections import namedtuple
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -286,6 +291,139 @@ def _text_cases() -> list[Case]:
     return [Case(f"text-{name}", text, (secret,)) for name, text, secret in t]
 
 
+def _nested_value_cases() -> list[Case]:
+    """A secret key whose value is an object or an array, in text: the whole value is the secret."""
+    t = [
+        ("json-object", f'{{"session": {{"id": "{S}-o1"}}}}', f"{S}-o1"),
+        (
+            "json-credentials-object",
+            f'{{"credentials": {{"type": "api_key", "value": "{S}-o2"}}}}',
+            f"{S}-o2",
+        ),
+        ("repr-nested-dict", f"{{'auth': {{'token': '{S}-o3', 'user': 'bob'}}}}", f"{S}-o3"),
+        ("json-pretty-array", f'{{\n  "auth": [\n    "{S}-o4"\n  ],\n  "scope": "read"\n}}', f"{S}-o4"),
+        (
+            "json-array-of-objects",
+            f'{{"api_keys": [{{"id": "k1", "value": "{S}-o5"}}, {{"id": "k2"}}]}}',
+            f"{S}-o5",
+        ),
+        ("json-brace-in-string", f'{{"secret": {{"note": "a }} b", "value": "{S}-o6"}}}}', f"{S}-o6"),
+        ("json-in-json-object", f'{{"body": "{{\\"session\\": {{\\"id\\": \\"{S}-o7\\"}}}}"}}', f"{S}-o7"),
+        ("json-truncated-object", f'{{"session": {{"id": "{S}-o8", "user": "bo', f"{S}-o8"),
+        ("kwargs-dict", f"Client(credentials={{'user': 'bob', 'value': '{S}-o9'}}, retries=3)", f"{S}-o9"),
+        ("kwargs-list", f"Config(passwords=['{S}-o10', 'x'])", f"{S}-o10"),
+        ("yaml-flow-mapping", f"session: {{id: {S}-o11, ttl: 3600}}", f"{S}-o11"),
+        ("js-object-literal", f"{{ session: {{ id: '{S}-o12' }} }}", f"{S}-o12"),
+        ("yaml-block-mapping", f"credentials:\n  username: bob\n  value: {S}-o13\nregion: eu", f"{S}-o13"),
+        ("yaml-block-list", f"auth:\n  - {S}-o14\n  - other\nnext: 1", f"{S}-o14"),
+        ("json-allman", f'{{\n  "session":\n  {{\n    "id": "{S}-o15"\n  }}\n}}', f"{S}-o15"),
+        ("tuple-pair-dict-value", f"[('session', {{'id': '{S}-o16'}})]", f"{S}-o16"),
+    ]
+    return [Case(f"nested-{name}", text, (secret,)) for name, text, secret in t]
+
+
+# Token formats as GitHub secret scanning and gitleaks document them (made up, of the right shape).
+VENDOR_TOKENS: tuple[tuple[str, str], ...] = (
+    ("openai-project", "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7dEf0h"),
+    ("anthropic", "sk-ant-api03-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z"),
+    ("openai-legacy", "sk-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7dEf0h"),
+    ("gitlab-pat", "glpat-Ab3dEf6hIj9kLm2nOp5q"),
+    ("gitlab-deploy", "gldt-Ab3dEf6hIj9kLm2nOp5q"),
+    ("pypi", "pypi-AgEIcHlwaS5vcmcCJDk3ZGQ0YjVkLTAwMmYtNGE5Zi1hNWYzLTg4YjU4NGI2ZTk0ZAACKlszLCJm"),
+    ("github-oauth", "gho_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7d"),
+    ("github-app", "ghs_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7d"),
+    ("github-fine-grained-pat", "github_pat_11AB3DEF60abcdefghij_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z"),
+    ("slack-user", "xoxp-123456789012-123456789012-123456789012-Ab3dEf6hIj9kLm2n"),
+    ("slack-app", "xapp-1-A0123456789-1234567890123-Ab3dEf6hIj9kLm2n"),
+    ("aws-access-key-id", "AKIAZ3DEF6HIJ9KLM2NO"),
+    ("google-api-key", "AIzaSyAb3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zA"),
+    ("google-oauth-client-secret", "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"),
+    ("google-oauth-access-token", "ya29.a0Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z"),
+    ("stripe-webhook-secret", "whsec_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z"),
+    ("npm", "npm_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7d"),
+    ("hugging-face", "hf_AbcdEfghIjklMnopQrstUvwxYzabCdefGh"),
+    ("sendgrid", "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"),
+    ("shopify", "shpat_0123456789abcdef0123456789abcdef"),
+    ("docker-hub", "dckr_pat_Ab3dEf6hIj9kLm2nOp5qRs8tUv1"),
+    ("vault", "hvs.CAESIAb3dEf6hIj9kLm2nOp5qRs8tUv1wXy"),
+)
+
+
+class Field(enum.Enum):
+    """A mapping key that is not a string."""
+
+    PASSWORD = "password"
+
+
+Login = namedtuple("Login", "user password")
+
+
+def _probe_cases() -> list[Case]:
+    """What a second probe found: shapes of secrets the first corpus did not know."""
+    t = [
+        ("xml-element", f"<login><user>bob</user><password>{S}-p1</password></login>", f"{S}-p1"),
+        ("xml-client-secret", f"<client_secret>{S}-p2</client_secret>", f"{S}-p2"),
+        ("xml-namespaced", f'<wsse:Password Type="#PasswordText">{S}-p3</wsse:Password>', f"{S}-p3"),
+        ("xml-cdata", f"<password><![CDATA[{S}-p4]]></password>", f"{S}-p4"),
+        ("xml-secret-parent", f"<credentials><user>bob</user><value>{S}-p5</value></credentials>", f"{S}-p5"),
+        ("xml-entry-key", f'<entry key="password">{S}-p6</entry>', f"{S}-p6"),
+        ("html-input", f'<input type="hidden" name="password" value="{S}-p7">', f"{S}-p7"),
+        ("html-value-first", f"<input value='{S}-p8' name='csrf_token'/>", f"{S}-p8"),
+        ("html-type-password", f'<input type="password" id="pw" value="{S}-p9">', f"{S}-p9"),
+        ("html-meta-csrf", f'<meta name="csrf-token" content="{S}-p10">', f"{S}-p10"),
+        ("dotnet-app-setting", f'<add key="ApiKey" value="{S}-p11" />', f"{S}-p11"),
+        ("cli-space", f"mysql --user bob --password {S}-p12 --host db", f"{S}-p12"),
+        ("cli-equals", f"deploy --api-key={S}-p13", f"{S}-p13"),
+        ("cli-quoted", f"login --client-secret '{S} p14'", f"{S} p14"),
+        ("cli-single-dash", f"keytool -importcert -storepass {S}-p15 -noprompt", f"{S}-p15"),
+        ("argv-list", f"Command ['mysql', '--user', 'bob', '--password', '{S}-p16'] failed", f"{S}-p16"),
+        ("curl-user", f"curl -u bob:{S}-p17 https://api.example.com/x", f"{S}-p17"),
+        ("netrc", f"machine api.example.com login bob password {S}-p18", f"{S}-p18"),
+        ("tab-separated", f"password\t{S}-p19", f"{S}-p19"),
+        ("tsv-row", f"user\tbob\tpin\t{S}-p20\tactive", f"{S}-p20"),
+        ("header-subscription-key", f"Ocp-Apim-Subscription-Key: {S}-p21", f"{S}-p21"),
+        ("header-functions-key", f"x-functions-key: {S}-p22", f"{S}-p22"),
+        (
+            "azure-storage-connection",
+            f"AccountName=acct;AccountKey={S}-p23;EndpointSuffix=core.windows.net",
+            f"{S}-p23",
+        ),
+        ("datadog-app-key", f"DD_APP_KEY={S}-p24", f"{S}-p24"),
+        ("license-key", f"NEW_RELIC_LICENSE_KEY={S}-p25", f"{S}-p25"),
+        ("two-word-api-key", f"API Key: {S}-p26", f"{S}-p26"),
+        ("two-word-subscription-key", f'{{"Subscription Key": "{S}-p27"}}', f"{S}-p27"),
+        ("path-reset-password", f"GET /reset-password/{S}-p28?lang=en", f"{S}-p28"),
+        ("path-token", f"https://app.example/v1/token/{S}-p29/confirm", f"{S}-p29"),
+        ("path-api-key", f"DELETE /api-key/{S}-p30", f"{S}-p30"),
+        ("har-header", f'{{"name": "X-Api-Key", "value": "{S}-p31"}}', f"{S}-p31"),
+        ("har-cookie", f'[{{"name": "sessionid", "value": "{S}-p32", "domain": "x"}}]', f"{S}-p32"),
+        ("aws-tags", f'[{{"Key": "db_password", "Value": "{S}-p33"}}]', f"{S}-p33"),
+        ("aws-cli-tags", f"--tags Key=db_password,Value={S}-p34", f"{S}-p34"),
+        ("k8s-env-yaml", f"env:\n- name: DB_PASSWORD\n  value: {S}-p35\n", f"{S}-p35"),
+        (
+            "pgp-private-key",
+            "-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQOYBF9pGp2k3LmN\n-----END PGP PRIVATE KEY BLOCK-----",
+            "lQOYBF9pGp2k3LmN",
+        ),
+        (
+            "slack-webhook",
+            "https://hooks.slack.com/services/T01ABCDEF/B02GHIJKL/Ab3dEf6hIj9kLm2nOp5qRs8t",
+            "Ab3dEf6hIj9kLm2nOp5qRs8t",
+        ),
+        ("percent-encoded-json", f"/cb?state=%7B%22token%22%3A%22{S}-p36%22%7D", f"{S}-p36"),
+    ]
+    cases = [Case(f"probe-{name}", text, (secret,)) for name, text, secret in t]
+    cases += [Case(f"token-{name}", f"sent with {token} today", (token,)) for name, token in VENDOR_TOKENS]
+    cases += [
+        Case("probe-tuple-key", {("password",): f"{S}-p37"}, (f"{S}-p37",)),
+        Case("probe-enum-key", {Field.PASSWORD: f"{S}-p38"}, (f"{S}-p38",)),
+        Case("probe-namedtuple", Login("bob", f"{S}-p39"), (f"{S}-p39",)),
+        Case("probe-name-value-mapping", {"name": "X-Api-Key", "value": f"{S}-p40"}, (f"{S}-p40",)),
+        Case("probe-subscription-key-mapping", {"Ocp-Apim-Subscription-Key": f"{S}-p41"}, (f"{S}-p41",)),
+    ]
+    return cases
+
+
 # Sentry's default denylist (the SDK's DEFAULT_DENYLIST), each as a key: every one is redacted.
 SENTRY_DENYLIST = (
     "password",
@@ -361,6 +499,8 @@ CASES: tuple[Case, ...] = (
     *_header_cases(),
     *_object_cases(),
     *_text_cases(),
+    *_nested_value_cases(),
+    *_probe_cases(),
     *_denylist_cases(),
     *_catalog_cases(),
 )
@@ -386,6 +526,23 @@ PROSE: tuple[str, ...] = (
     "Bearer",
     "the Authorization header is missing",
     "code=invalid_token status=401 method=GET path=/businesses",
+    "the token endpoint returned 401",
+    "password reset page",
+    "GET /invoices/inv_4Rt6Yp?page=2",
+    "sort_key=created_at primary_key=id partition_key=biz_1 idempotency_key=idem_7Hq2",
+    "Sort Key: created_at, Primary Key: id",
+    "public_key=pk_live_51H8abcdefGHIJ cache_key=v2:inv_4Rt6Yp",
+    "run with --token to authenticate, or --password is required",
+    "flags: --verbose --dry-run --no-color",
+    "replace <token> with your token",
+    "Optional<Token> was empty",
+    '<title>Password reset</title><label for="password">Password</label>',
+    '<input name="username" value="bob">',
+    '{"name": "page", "value": "2"}',
+    "GET /auth/callback?state=xyz then /oauth/authorize and /password/reset",
+    '  File "/srv/app/auth/backend2.py", line 10, in login',
+    "sk-learn and a risk-assessment-and-mitigation-plan",
+    "hf_ and ghp_ and glpat- alone are prefixes, not tokens",
 )
 
 #: A secret the hand-written tests of logging and redaction hide in their own values.
@@ -393,7 +550,28 @@ SECRET = "s3cr3t-T0KEN-value"
 
 #: Pieces of text that look like secrets, separators and quotes, which property tests join at random.
 TEXT_PIECES = st.sampled_from(
-    [*"aZ09_-.:=&%'\"\\ ()[]{},;@/?#\n", "token", "password", "Cookie", "://", "%3D", "%26", "eyJ", "Bearer "]
+    [
+        *"aZ09_-.:=&%'\"\\ ()[]{},;@/?#\n\t<>",
+        "token",
+        "password",
+        "Cookie",
+        "://",
+        "%3D",
+        "%26",
+        "eyJ",
+        "Bearer ",
+        "--",
+        "value",
+        "name",
+        " Key",
+        "api",
+        "/reset-password/",
+        "\n  ",
+        "- ",
+        "</",
+        "[REDACTED]",
+        "S3cr3t9f2Kq",
+    ]
 )
 
 

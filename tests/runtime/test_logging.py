@@ -13,13 +13,14 @@ import itertools
 import json
 import logging
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.runtime.redaction_cases import CASES, PROSE, SECRET, TEXT_PIECES, Case, failing_connect
+from tests.runtime.redaction_cases import CASES, PROSE, SECRET, TEXT_PIECES, Case, Login, failing_connect
 
 import errcat.runtime.redaction
 import partner_invoicing_errors as codes
@@ -122,11 +123,13 @@ def redacting_log() -> Iterator[Callable[..., tuple[logging.Logger, io.StringIO]
     """A real logger with a stream handler, a formatter and a RedactingFilter; yields a factory."""
     made: list[tuple[logging.Logger, logging.Handler]] = []
 
-    def make(*, errors: Any = None, keys: tuple[str, ...] = ()) -> tuple[logging.Logger, io.StringIO]:
+    def make(
+        *, errors: Any = None, keys: tuple[str, ...] = (), keep_exc_info: bool = False
+    ) -> tuple[logging.Logger, io.StringIO]:
         stream = io.StringIO()
         handler = logging.StreamHandler(stream)
         handler.setFormatter(JsonExtrasFormatter("%(levelname)s %(name)s %(message)s"))
-        handler.addFilter(RedactingFilter(errors, keys=keys))
+        handler.addFilter(RedactingFilter(errors, keys=keys, keep_exc_info=keep_exc_info))
         logger = logging.getLogger(f"errcat.test.redacting.{next(_logger_names)}")
         logger.setLevel(logging.DEBUG)
         logger.addHandler(handler)
@@ -203,6 +206,66 @@ def test_the_filter_leaves_no_unredacted_exception_for_a_later_formatter(
     assert record.exc_info is None and record.exc_text is not None and SECRET not in record.exc_text
     assert record.stack_info is not None and "Stack (most recent call last)" in record.stack_info
     assert SECRET not in logging.Formatter().format(record)
+
+
+def test_keep_exc_info_leaves_the_exception_to_later_handlers_and_formatters_print_it_redacted(
+    redacting_log: Callable[..., tuple[logging.Logger, io.StringIO]],
+) -> None:
+    seen: list[logging.LogRecord] = []
+    logger, stream = redacting_log(keep_exc_info=True)
+    capture = logging.Handler()
+    capture.emit = seen.append  # type: ignore[method-assign]
+    logger.addHandler(capture)
+    try:
+        failing_connect()
+    except RuntimeError as exc:
+        error = exc
+        logger.exception("the login failed")
+    finally:
+        logger.removeHandler(capture)
+    [record] = seen
+    assert record.exc_info is not None and record.exc_info[1] is error  # a later handler gets the exception
+    assert record.exc_text is not None and SECRET not in record.exc_text
+    for text in (
+        stream.getvalue(),
+        logging.Formatter().format(record),
+        logging.Formatter("%(message)s").format(record),
+    ):
+        assert "Traceback (most recent call last)" in text and "api_key=[REDACTED]" in text
+        assert SECRET not in text and "Tr4ceb4ck-pw" not in text
+    # the trade-off: what formats exc_info itself, not through the formatter, sees it unredacted
+    assert SECRET in "".join(traceback.format_exception(*record.exc_info))
+
+
+def test_the_filter_keeps_the_types_of_arguments_and_fields(
+    redacting_log: Callable[..., tuple[logging.Logger, io.StringIO]],
+) -> None:
+    seen: list[logging.LogRecord] = []
+    logger, _ = redacting_log()
+    capture = logging.Handler()
+    capture.emit = seen.append  # type: ignore[method-assign]
+    logger.addHandler(capture)
+    try:
+        logger.warning(
+            "sent %s and %r",
+            ("a", "b"),
+            f"token={SECRET}".encode(),
+            extra={
+                "headers": (("Accept", "json"), ("X-Api-Key", SECRET)),
+                "raw": [(b"cookie", f"sid={SECRET}".encode())],
+                "login": Login("bob", SECRET),
+                "tags": frozenset({"x"}),
+            },
+        )
+    finally:
+        logger.removeHandler(capture)
+    [record] = seen
+    assert record.getMessage() == "sent ('a', 'b') and b'token=[REDACTED]'"
+    assert record.headers == (("Accept", "json"), ("X-Api-Key", REDACTED))  # type: ignore[attr-defined]
+    assert type(record.headers) is tuple and {type(pair) for pair in record.headers} == {tuple}  # type: ignore[attr-defined]
+    assert record.raw == [(b"cookie", b"[REDACTED]")]  # type: ignore[attr-defined]
+    assert record.login == Login("bob", REDACTED) and type(record.login) is Login  # type: ignore[attr-defined]
+    assert record.tags == frozenset({"x"})  # type: ignore[attr-defined]
 
 
 def test_log_exception_logs_a_redacted_traceback_and_no_exc_info() -> None:

@@ -12,10 +12,10 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.runtime.redaction_cases import CASES, SECRET, Case, failing_connect
+from tests.runtime.redaction_cases import CASES, SECRET, Case, Field, Login, failing_connect
 
 import partner_invoicing_errors as codes
-from errcat.runtime.redaction import REDACTED, format_exception, redact
+from errcat.runtime.redaction import REDACTED, format_exception, redact, redactor_for
 
 
 @pytest.mark.parametrize(
@@ -63,6 +63,45 @@ def test_redaction_keeps_everything_else_and_never_mutates() -> None:
     }
 
 
+def test_keys_that_are_not_text_named_tuples_and_name_value_pairs() -> None:
+    assert redact({("password",): SECRET, ("page",): 2}) == {"('password',)": REDACTED, "('page',)": 2}
+    assert redact({Field.PASSWORD: SECRET, 3: "x"}) == {"Field.PASSWORD": REDACTED, 3: "x"}
+    assert redact(Login("bob", SECRET)) == ["bob", REDACTED]
+    assert redact({"name": "X-Api-Key", "value": SECRET}) == {"name": "X-Api-Key", "value": REDACTED}
+    assert redact([{"Key": "db_password", "Value": SECRET}]) == [{"Key": "db_password", "Value": REDACTED}]
+    assert redact({"name": "page", "value": "2"}) == {"name": "page", "value": "2"}
+    assert redact({"name": "the password field", "value": "2"}) == {
+        "name": "the password field",
+        "value": "2",
+    }
+
+
+def test_types_are_kept_when_asked_and_json_friendly_otherwise() -> None:
+    value = {
+        "headers": (("Accept", "json"), ("X-Api-Key", SECRET)),
+        "login": Login("bob", SECRET),
+        "raw": f"token={SECRET}".encode(),
+        "tags": {"a"},
+        b"pairs": [["token", SECRET]],
+    }
+    kept = redactor_for(None).value(value, keep_types=True)
+    assert kept == {
+        "headers": (("Accept", "json"), ("X-Api-Key", REDACTED)),
+        "login": Login("bob", REDACTED),
+        "raw": b"token=[REDACTED]",
+        "tags": {"a"},
+        "pairs": [["token", REDACTED]],  # mapping keys are text either way, as JSON formatters need
+    }
+    assert type(kept["login"]) is Login
+    assert json.loads(json.dumps(redact(value))) == {
+        "headers": [["Accept", "json"], ["X-Api-Key", REDACTED]],
+        "login": ["bob", REDACTED],
+        "raw": "token=[REDACTED]",
+        "tags": ["a"],
+        "pairs": [["token", REDACTED]],
+    }
+
+
 def test_the_redaction_keys_are_the_catalogs() -> None:
     assert "authorization" in codes.CATALOG.redact_keys and "access_token" in codes.CATALOG.redact_keys
     assert redact({"x_custom": "v"}, keys=["x_custom"]) == {"x_custom": REDACTED}
@@ -84,7 +123,7 @@ def test_any_secret_value_is_redacted_from_headers_and_queries(header: str, quer
 
 
 def test_the_corpus_is_large_and_every_case_has_a_name_of_its_own() -> None:
-    assert len(CASES) >= 100
+    assert len(CASES) >= 250
     assert len({case.id for case in CASES}) == len(CASES)
     assert all(case.secrets and all(len(secret) >= 4 for secret in case.secrets) for case in CASES)
 

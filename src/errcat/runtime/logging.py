@@ -23,8 +23,8 @@ header objects, requests, URLs, text and tracebacks are replaced by ``[REDACTED]
 (:mod:`errcat.runtime.secret` says what a secret looks like). :class:`RedactingFilter`
 applies the same to every record that passes through a handler, for logs errcat did
 not write: the message and its arguments, the traceback, the stack and every ``extra``
-field. It never raises into the application: a log call whose arguments do not fit its
-message is logged with the arguments shown after it.
+field, each keeping its type. It never raises into the application: a log call whose
+arguments do not fit its message is logged with the arguments shown after it.
 
 The redaction API is importable from here too (``from errcat.runtime.logging import
 redact, RedactingFilter``), as it was before it had a module of its own.
@@ -244,10 +244,19 @@ class RedactingFilter(logging.Filter):
 
     It redacts the built-in keys, the keys of ``errors`` (a generated package) and
     ``keys``: in the message (its template and every argument), the traceback and stack
-    (formatted now, into ``exc_text`` and ``stack_info``; ``exc_info`` is cleared so that
-    no formatter prints it unredacted) and every ``extra`` field (the ``errcat`` fields
-    among them). A message whose arguments do not fit it is kept, with the arguments
-    shown after it.
+    (formatted now, into ``exc_text`` and ``stack_info``) and every ``extra`` field (the
+    ``errcat`` fields among them). Arguments and fields keep their types (a tuple of
+    header pairs stays a tuple, bytes stay bytes; a mapping becomes a dict). A message
+    whose arguments do not fit it is kept, with the arguments shown after it.
+
+    The exception itself (``exc_info``) is cleared by default, so that no formatter and
+    no handler after this one can print it unredacted: formatters that format
+    ``exc_info`` themselves (python-json-logger's, structlog's) and handlers that read
+    the exception and its frames' locals (Sentry's) see only the redacted ``exc_text``.
+    The cost is that they lose the exception object. ``keep_exc_info=True`` keeps it:
+    :class:`logging.Formatter` and its subclasses still print the redacted ``exc_text``
+    (they format ``exc_info`` only when ``exc_text`` is empty), but a formatter or handler
+    that formats ``exc_info`` itself prints the traceback unredacted.
     """
 
     def __init__(
@@ -256,10 +265,12 @@ class RedactingFilter(logging.Filter):
         *,
         keys: Iterable[str] = (),
         name: str = "",
+        keep_exc_info: bool = False,
     ) -> None:
         super().__init__(name)
         catalog = _catalog(errors)
         self._keys = frozenset(keys) | (catalog.redact_keys if catalog is not None else frozenset())
+        self.keep_exc_info = keep_exc_info
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not super().filter(record):
@@ -277,12 +288,12 @@ class RedactingFilter(logging.Filter):
         # Arguments first, by structure (mapping keys count), then the whole formatted message.
         if record.args:
             record.args = (
-                tuple(redactor.value(arg, strict=False) for arg in record.args)
+                tuple(redactor.value(arg, strict=False, keep_types=True) for arg in record.args)
                 if isinstance(record.args, tuple)
-                else redactor.value(record.args, strict=False)
+                else redactor.value(record.args, strict=False, keep_types=True)
             )
         if not isinstance(record.msg, str):
-            record.msg = redactor.value(record.msg, strict=False)
+            record.msg = redactor.value(record.msg, strict=False, keep_types=True)
         colored = record.__dict__.get("color_message")
         if isinstance(colored, str) and record.args:  # uvicorn's second template, for the same arguments
             try:
@@ -295,11 +306,14 @@ class RedactingFilter(logging.Filter):
             record.message = record.msg
         if record.exc_info:
             record.exc_text = format_exception(record.exc_info, self._keys)
-            record.exc_info = None
+            if not self.keep_exc_info:
+                record.exc_info = None
         elif record.exc_text:
             record.exc_text = redactor.text(safe_str(record.exc_text))
         if record.stack_info:
             record.stack_info = redactor.text(safe_str(record.stack_info))
         for name in record.__dict__.keys() - _RECORD_ATTRIBUTES:
             value = record.__dict__[name]
-            record.__dict__[name] = REDACTED if redactor.secret(name) else redactor.value(value)
+            record.__dict__[name] = (
+                REDACTED if redactor.secret(name) else redactor.value(value, keep_types=True)
+            )
