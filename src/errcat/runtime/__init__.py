@@ -10,7 +10,8 @@ Its modules::
     wire        an ApiError to a response body and back (JSON, problem+json)
     failures    what kind of failure, which status, the Retry-After it asks for
     retry       RetryPolicy: retrying as a catalog says
-    secret      which keys name a secret, and the shapes secrets take in text
+    secret      which keys name a secret (the built-in lists)
+    secret_shapes, secret_text   the shapes secrets take in text; SecretFinder, which finds them
     redaction   redact(): every secret out of a value of any shape
     logging     log_error, RedactingFilter: logging errors with secrets kept out
 

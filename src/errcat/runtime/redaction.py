@@ -20,7 +20,8 @@ import traceback
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from errcat.runtime.secret import BUILTIN_REDACT_KEYS, BUILTIN_REDACT_PARTS, REDACTED, SecretFinder
+from errcat.runtime.secret import BUILTIN_REDACT_KEYS, BUILTIN_REDACT_PARTS, REDACTED
+from errcat.runtime.secret_text import SecretFinder
 
 __all__ = [
     "BUILTIN_REDACT_KEYS",
