@@ -193,10 +193,7 @@ class SecretFinder:
                 continue
             out += (text[position:start], replacement)
             position = end
-        if not out:
-            return text
-        out.append(text[position:])
-        return "".join(out)
+        return _spliced(text, out, position)
 
     def _value_span(
         self, text: str, start: int, quote: str, *, line: bool = False, column: int | None = None
@@ -275,10 +272,7 @@ class SecretFinder:
                 continue
             out += (text[position:start], replacement)
             position = end
-        if not out:
-            return text
-        out.append(text[position:])
-        return "".join(out)
+        return _spliced(text, out, position)
 
     def _named_values(self, text: str) -> str:
         """The value of a ``name``/``value`` pair whose name is secret (HAR headers, tags, env lists)."""
@@ -380,3 +374,12 @@ class SecretFinder:
             return text
         out.append(text[position:])
         return "".join(out)
+
+
+def _spliced(text: str, pieces: list[str], position: int) -> str:
+    """``text`` as ``pieces`` rewrote it up to ``position`` (the text before each value, its
+    replacement), then the rest of it; ``text`` itself when nothing was replaced."""
+    if not pieces:
+        return text
+    pieces.append(text[position:])
+    return "".join(pieces)
