@@ -47,7 +47,12 @@ def test_every_contract_is_kept() -> None:
             "import errcat.toolchain.model",
             "cli > toolchain > integrations > runtime",
         ),
-        ("errcat/runtime/secret.py", "import errcat.runtime.redaction", "logging > redaction > secret"),
+        ("errcat/runtime/secret.py", "import errcat.runtime.redaction", "logging > redaction > secret_text"),
+        (
+            "errcat/runtime/secret_shapes.py",
+            "import errcat.runtime.secret_text",
+            "secret_text > secret_shapes > secret",
+        ),
         (
             "partner_invoicing_errors/codes.py",
             "import errcat.toolchain.load",
