@@ -8,6 +8,7 @@ message, and as an ``extra`` field. (Through :func:`redact` alone, it is ``test_
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import json
@@ -188,20 +189,28 @@ def test_a_traceback_is_redacted_by_the_filter_in_its_message_cause_notes_and_so
     assert "RuntimeError: login failed with api_key=[REDACTED]" in output
 
 
-def test_the_filter_leaves_no_unredacted_exception_for_a_later_formatter(
-    redacting_log: Callable[..., tuple[logging.Logger, io.StringIO]],
-) -> None:
+@contextlib.contextmanager
+def records_of(logger: logging.Logger) -> Iterator[list[logging.LogRecord]]:
+    """The records ``logger`` hands its handlers while the block runs, after its filters."""
     seen: list[logging.LogRecord] = []
-    logger, _ = redacting_log()
     capture = logging.Handler()
     capture.emit = seen.append  # type: ignore[method-assign]
     logger.addHandler(capture)
     try:
-        failing_connect()
-    except RuntimeError:
-        logger.error("failed", exc_info=True, stack_info=True)
+        yield seen
     finally:
         logger.removeHandler(capture)
+
+
+def test_the_filter_leaves_no_unredacted_exception_for_a_later_formatter(
+    redacting_log: Callable[..., tuple[logging.Logger, io.StringIO]],
+) -> None:
+    logger, _ = redacting_log()
+    with records_of(logger) as seen:
+        try:
+            failing_connect()
+        except RuntimeError:
+            logger.error("failed", exc_info=True, stack_info=True)
     [record] = seen
     assert record.exc_info is None and record.exc_text is not None and SECRET not in record.exc_text
     assert record.stack_info is not None and "Stack (most recent call last)" in record.stack_info
@@ -211,18 +220,13 @@ def test_the_filter_leaves_no_unredacted_exception_for_a_later_formatter(
 def test_keep_exc_info_leaves_the_exception_to_later_handlers_and_formatters_print_it_redacted(
     redacting_log: Callable[..., tuple[logging.Logger, io.StringIO]],
 ) -> None:
-    seen: list[logging.LogRecord] = []
     logger, stream = redacting_log(keep_exc_info=True)
-    capture = logging.Handler()
-    capture.emit = seen.append  # type: ignore[method-assign]
-    logger.addHandler(capture)
-    try:
-        failing_connect()
-    except RuntimeError as exc:
-        error = exc
-        logger.exception("the login failed")
-    finally:
-        logger.removeHandler(capture)
+    with records_of(logger) as seen:
+        try:
+            failing_connect()
+        except RuntimeError as exc:
+            error = exc
+            logger.exception("the login failed")
     [record] = seen
     assert record.exc_info is not None and record.exc_info[1] is error  # a later handler gets the exception
     assert record.exc_text is not None and SECRET not in record.exc_text
@@ -240,12 +244,8 @@ def test_keep_exc_info_leaves_the_exception_to_later_handlers_and_formatters_pri
 def test_the_filter_keeps_the_types_of_arguments_and_fields(
     redacting_log: Callable[..., tuple[logging.Logger, io.StringIO]],
 ) -> None:
-    seen: list[logging.LogRecord] = []
     logger, _ = redacting_log()
-    capture = logging.Handler()
-    capture.emit = seen.append  # type: ignore[method-assign]
-    logger.addHandler(capture)
-    try:
+    with records_of(logger) as seen:
         logger.warning(
             "sent %s and %r",
             ("a", "b"),
@@ -257,8 +257,6 @@ def test_the_filter_keeps_the_types_of_arguments_and_fields(
                 "tags": frozenset({"x"}),
             },
         )
-    finally:
-        logger.removeHandler(capture)
     [record] = seen
     assert record.getMessage() == "sent ('a', 'b') and b'token=[REDACTED]'"
     assert record.headers == (("Accept", "json"), ("X-Api-Key", REDACTED))  # type: ignore[attr-defined]
@@ -269,13 +267,9 @@ def test_the_filter_keeps_the_types_of_arguments_and_fields(
 
 
 def test_log_exception_logs_a_redacted_traceback_and_no_exc_info() -> None:
-    seen: list[logging.LogRecord] = []
     logger = logging.getLogger("errcat.test.log_exception")
-    capture = logging.Handler()
-    capture.emit = seen.append  # type: ignore[method-assign]
-    logger.addHandler(capture)
     logger.setLevel(logging.DEBUG)
-    try:
+    with records_of(logger) as seen:
         try:
             failing_connect()
         except RuntimeError as exc:
@@ -286,8 +280,6 @@ def test_log_exception_logs_a_redacted_traceback_and_no_exc_info() -> None:
                 f"token={SECRET}",
                 extra={"errcat": {"note": f"password={SECRET}"}},
             )
-    finally:
-        logger.removeHandler(capture)
     [record] = seen
     assert record.getMessage() == "failed for token=[REDACTED]"
     assert record.exc_info is None and record.exc_text is not None
