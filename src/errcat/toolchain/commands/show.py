@@ -13,7 +13,7 @@ def explain(project: Project, code: str) -> Outcome:
     from errcat.toolchain.render.text import explain_text, find_entry
 
     catalog = load_catalog(project)
-    entry = find_entry(catalog, code)
+    entry, former = find_entry(catalog, code)
     if entry is None:
         message = f"errcat: unknown error code {code!r}"
         import difflib
@@ -25,7 +25,7 @@ def explain(project: Project, code: str) -> Outcome:
             message += "; run 'errcat list' to see every code"
         return Outcome(EXIT_FAILED, stderr=printable(message))
     text = explain_text(catalog, entry)
-    if code.strip().lower().replace("-", "_") in entry.aliases or code.strip() in entry.alias_class_names:
+    if former:
         text = printable(f"{code.strip()} is a former name of {entry.code}.") + "\n\n" + text
     return Outcome(EXIT_OK, stdout=text)
 

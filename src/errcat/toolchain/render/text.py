@@ -15,17 +15,18 @@ from errcat.toolchain.terminal import printable
 __all__ = ["explain_text", "find_entry", "list_json", "list_text"]
 
 
-def find_entry(catalog: Catalog, name: str) -> ErrorEntry | None:
-    """The entry of a code (any case, ``-`` for ``_``) or of a former name, or of either one's class name."""
+def find_entry(catalog: Catalog, name: str) -> tuple[ErrorEntry | None, bool]:
+    """The entry of a code (any case, ``-`` for ``_``) or of a former name, or of either one's class
+    name; and whether ``name`` was a former name."""
     wanted = name.strip()
     normalised = wanted.lower().replace("-", "_")
     for entry in catalog.errors:
         if normalised == entry.code or wanted == entry.class_name:
-            return entry
+            return entry, False
     for entry in catalog.errors:
         if normalised in entry.aliases or wanted in entry.alias_class_names:
-            return entry
-    return None
+            return entry, True
+    return None, False
 
 
 def explain_text(catalog: Catalog, entry: ErrorEntry) -> str:
