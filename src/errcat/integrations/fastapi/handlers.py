@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 from errcat.integrations.fastapi.request import REQUEST_ID_HEADER, RequestBodyTooLarge, request_id_of
 from errcat.runtime.catalog import ErrorCatalog
 from errcat.runtime.errors import ApiError
+from errcat.runtime.wire import phrase
 
 __all__ = [
     "PROBLEM_JSON",
@@ -316,8 +317,6 @@ def status_message(catalog: ErrorCatalog, status: int) -> str:
     The message of an error no code answers: a framework error of a status the catalog
     names no single code for.
     """
-    from errcat.runtime.wire import phrase
-
     try:
         return str(catalog.statuses.of(status).description)
     except KeyError:
